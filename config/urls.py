@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from rapport.core.views import api_aware_page_not_found, api_aware_server_error
+
+urlpatterns = [
+    path("", include("rapport.core.urls")),
+    path("setup/", include("rapport.setup.urls")),
+    path("setup/number-series/", include("rapport.numbering.urls")),
+    path("salespeople/", include("rapport.contacts.urls")),
+    path("api/", include("rapport.core.api.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+handler404 = api_aware_page_not_found
+handler500 = api_aware_server_error
+

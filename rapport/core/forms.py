@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rapport.core.choices import UILanguage
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PreferencesForm_(forms.Form):
+    work_date = forms.DateField(
+        label=_("Work date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The date new interactions and segments get. Leave blank for today."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=UILanguage.choices)
+
+
+class BootstrapFormMixin:
+    """Gives every widget Bootstrap's classes and marks invalid fields for screen readers."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class PreferencesForm(BootstrapFormMixin, PreferencesForm_):
+    pass
