@@ -39,7 +39,9 @@ if not SECRET_KEY:
     SECRET_KEY = _secret_file.read_text().strip()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "rapport.numbering",
     "rapport.setup",
     "rapport.contacts",
+    "rapport.demo",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +135,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
@@ -184,12 +188,19 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("SMTP_TLS", False)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("SMTP_HOST", "127.0.0.1"),
+            "port": int(os.environ.get("SMTP_PORT", "25")),
+            "username": os.environ.get("SMTP_USER", ""),
+            "password": os.environ.get("SMTP_PASSWORD", ""),
+            "use_tls": env_bool("SMTP_TLS", False),
+            "timeout": 30,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapport@localhost")
 
 LOGGING = {

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("rapport.core.urls")),
     path("setup/", include("rapport.setup.urls")),
     path("setup/number-series/", include("rapport.numbering.urls")),
-    path("salespeople/", include("rapport.contacts.urls")),
+    path("", include("rapport.contacts.urls")),
     path("api/", include("rapport.core.api.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -16,4 +16,3 @@ urlpatterns = [
 
 handler404 = api_aware_page_not_found
 handler500 = api_aware_server_error
-

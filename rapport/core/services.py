@@ -57,7 +57,7 @@ def user_create(
 def user_update_preferences(
     *,
     user: User,
-    work_date: datetime.date | None | object = _UNSET,
+    work_date: datetime.date | object | None = _UNSET,
     language: str | object = _UNSET,
 ) -> User:
     """Change a user's own work date (None: back to today) and UI language."""

@@ -46,7 +46,9 @@ class Column:
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Put a refused operation's message next to its field (or above the form)."""
-    fields = error.fields() or {error.field: [error.message]}
+    fields: dict[Any, list[str]] = {**error.fields()}
+    if not fields:
+        fields = {error.field: [error.message]}
     for name, field_messages in fields.items():
         target = name if name in form.fields else None
         for message in field_messages:
@@ -141,7 +143,7 @@ class ObjectListView(generic.ListView):
     def row(self, obj: models.Model) -> dict[str, Any]:
         cells = []
         for column in self.columns:
-            value = obj
+            value: Any = obj
             for part in column.name.split("__"):
                 value = getattr(value, part, None) if value is not None else None
             if callable(value) and not isinstance(value, models.Model):
@@ -159,6 +161,51 @@ class ObjectListView(generic.ListView):
         return names
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button in a card page's action bar. POST actions carry a confirmation question."""
+
+    label: Any
+    url: str
+    icon: str = ""
+    method: str = "get"
+    confirm: Any = ""
+    style: str = "outline-primary"
+
+
+class ObjectDetailView(generic.DetailView):
+    """A NAV card page: foldable sections of fields, an action bar and a FactBox."""
+
+    template_name = "core/object_detail.html"
+    sections: Sequence[tuple[Any, Sequence[str]]] = ()
+    write_capability: str | None = permissions.SETUP
+
+    def get_actions(self) -> list[Action]:
+        return []
+
+    def field_rows(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        obj = self.object
+        rows = []
+        for name in names:
+            field = obj._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if callable(display) else getattr(obj, name)
+            rows.append({"name": name, "label": field.verbose_name, "value": value})
+        return rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=str(self.object),
+            sections=[
+                {"title": title, "rows": self.field_rows(names)} for title, names in self.sections
+            ],
+            actions=self.get_actions(),
+            can_write=permissions.user_can(self.request.user, self.write_capability),
+        )
+        return context
+
+
 class ServiceFormView(CapabilityRequiredMixin, generic.FormView):
     """An edit page whose save calls a service; a DomainError lands on the form."""
 
@@ -168,7 +215,18 @@ class ServiceFormView(CapabilityRequiredMixin, generic.FormView):
     cancel_url: str | None = None
     submit_label: Any = gettext_lazy("Save")
 
-    def perform(self, form: forms.Form) -> Any:  # pragma: no cover - abstract
+    def get_instance(self) -> models.Model | None:
+        """The record being edited (None on a create page)."""
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        self.instance = self.get_instance()
+        if self.instance is not None:
+            kwargs["instance"] = self.instance
+        return kwargs
+
+    def perform(self, form: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def success_message(self, result: Any) -> str:
@@ -179,7 +237,7 @@ class ServiceFormView(CapabilityRequiredMixin, generic.FormView):
             return result.get_absolute_url()
         return self.cancel_url or reverse("home")
 
-    def form_valid(self, form: forms.Form) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         try:
             result = self.perform(form)
         except DomainError as error:
@@ -210,7 +268,7 @@ class ServiceDeleteView(CapabilityRequiredMixin, generic.TemplateView):
     template_name = "core/object_confirm_delete.html"
     success_url_name = "home"
 
-    def get_object(self) -> models.Model:  # pragma: no cover - abstract
+    def get_object(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def perform(self, obj: models.Model) -> None:  # pragma: no cover - abstract
@@ -289,7 +347,9 @@ def api_aware_page_not_found(request: HttpRequest, exception: Exception) -> Http
 def api_aware_server_error(request: HttpRequest) -> HttpResponse:
     if is_api_request(request):
         message = "An unexpected error occurred; it has been logged."
-        return JsonResponse({"error": {"code": "server_error", "message": message, "fields": {}}}, status=500)
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": message, "fields": {}}}, status=500
+        )
     return TemplateResponse(request, "500.html", status=500).render()
 
 

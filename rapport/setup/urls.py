@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rapport.setup import views
 
 app_name = "setup"
-urlpatterns: list = []
+urlpatterns = [
+    path("marketing/", views.MarketingSetupView.as_view(), name="marketing-setup"),
+]

@@ -53,14 +53,14 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def _validation_response(detail: Any) -> Response:
     fields = _flatten(detail)
-    general = fields.pop("non_field_errors", None) or fields.pop("", None)
+    general: list[str] | None = fields.pop("non_field_errors", None) or fields.pop("", None)
     if general:
         message = general[0]
         if fields:
             fields["non_field_errors"] = general
     elif fields:
-        name, messages = next(iter(fields.items()))
-        message = f"{name}: {messages[0]}"
+        name, field_messages = next(iter(fields.items()))
+        message = f"{name}: {field_messages[0]}"
     else:
         message = "The request is not valid."
     return Response(error_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
@@ -84,6 +84,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     code = STATUS_CODES.get(response.status_code, "error")
-    detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
-    response.data = error_body(code, str(detail or "The request failed."))
+    message = response.data.get("detail") if isinstance(response.data, dict) else response.data
+    response.data = error_body(code, str(message or "The request failed."))
     return response

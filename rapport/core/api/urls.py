@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from rapport.core.api.views import MeView, ObtainTokenView
 
-v1 = [
+v1: list = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("rapport.numbering.api.urls")),

@@ -1,4 +1,5 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter(trailing_slash=True)
-urlpatterns = router.urls
+from rapport.setup.api.views import MarketingSetupView
+
+urlpatterns = [path("marketing-setup/", MarketingSetupView.as_view(), name="api-marketing-setup")]

@@ -1,0 +1,41 @@
+"""The `rapport` console script: Django's management commands with Rapport's settings preset.
+
+rapport serve [ADDR:PORT]     the web UI and API (default 127.0.0.1:8000)
+rapport worker                runs background work (Django tasks, database backend)
+rapport demo [--if-empty]     loads the demo data
+rapport create-user NAME --role ROLE [--password-stdin]
+rapport <any Django or Rapport command>   (hyphens or underscores, as you like)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "serve": "runserver",
+    "worker": "db_worker",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if len(argv) < 2 or argv[1] in {"-h", "--help"}:
+        print(__doc__.strip())
+        if len(argv) >= 2:
+            return 0
+        return 2
+    command = argv[1]
+    name = ALIASES.get(command, command.replace("-", "_"))
+    rest = argv[2:]
+    if name == "runserver" and not any(not arg.startswith("-") for arg in rest):
+        rest = [*rest, "127.0.0.1:8000"]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([argv[0], name, *rest])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from rapport.contacts.models import Language, Salesperson
+from rapport.core.api.fields import CodeRelatedField
+from rapport.numbering.models import NumberSeries
+from rapport.setup.models import MarketingSetup
+
+
+class MarketingSetupSerializer(serializers.ModelSerializer):
+    contact_nos = CodeRelatedField(
+        queryset=NumberSeries.objects.all(), allow_null=True, required=False
+    )
+    segment_nos = CodeRelatedField(
+        queryset=NumberSeries.objects.all(), allow_null=True, required=False
+    )
+    campaign_nos = CodeRelatedField(
+        queryset=NumberSeries.objects.all(), allow_null=True, required=False
+    )
+    default_salesperson_code = CodeRelatedField(
+        source="default_salesperson",
+        queryset=Salesperson.objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    default_language_code = CodeRelatedField(
+        source="default_language", queryset=Language.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = MarketingSetup
+        fields = [
+            "contact_nos",
+            "segment_nos",
+            "campaign_nos",
+            "default_salesperson_code",
+            "default_language_code",
+            "default_correspondence_type",
+            "attachment_storage_type",
+            "attachment_storage_location",
+            "inherit_salesperson",
+            "inherit_territory",
+            "inherit_country",
+            "inherit_language",
+            "inherit_address",
+            "inherit_communication",
+        ]
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        data = super().to_representation(instance)
+        for key in (
+            "contact_nos",
+            "segment_nos",
+            "campaign_nos",
+            "default_salesperson_code",
+            "default_language_code",
+        ):
+            if data.get(key) is None:
+                data[key] = ""
+        return data

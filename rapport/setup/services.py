@@ -1,0 +1,69 @@
+"""Business operations on Marketing Setup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from rapport.core.choices import CorrespondenceType
+from rapport.core.errors import ValidationFailed
+from rapport.setup.choices import AttachmentStorageType
+from rapport.setup.models import MarketingSetup
+from rapport.setup.selectors import marketing_setup_get
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "contact_nos",
+        "segment_nos",
+        "campaign_nos",
+        "default_salesperson",
+        "default_language",
+        "default_correspondence_type",
+        "attachment_storage_type",
+        "attachment_storage_location",
+        "inherit_salesperson",
+        "inherit_territory",
+        "inherit_country",
+        "inherit_language",
+        "inherit_address",
+        "inherit_communication",
+    }
+)
+
+
+@transaction.atomic
+def marketing_setup_update(**changes: Any) -> MarketingSetup:
+    """Change Marketing Setup. A Disk File storage type needs a storage location. Nothing is
+    saved when any change is refused."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            {name: ["This field cannot be changed here."] for name in sorted(unknown)}
+        )
+    setup = (
+        MarketingSetup.objects.select_for_update().filter(pk=MarketingSetup.SINGLETON_ID).first()
+    )
+    if setup is None:
+        setup = marketing_setup_get()
+    for name, value in changes.items():
+        setattr(setup, name, value)
+
+    errors: dict[str, list[str]] = {}
+    if setup.default_correspondence_type not in CorrespondenceType.values:
+        errors["default_correspondence_type"] = ["Unknown correspondence type."]
+    if setup.attachment_storage_type not in AttachmentStorageType.values:
+        errors["attachment_storage_type"] = ["Unknown attachment storage type."]
+    location = (setup.attachment_storage_location or "").strip()
+    if "\x00" in location:
+        errors["attachment_storage_location"] = ["Null characters are not allowed."]
+    setup.attachment_storage_location = location
+    if setup.attachment_storage_type == AttachmentStorageType.DISK_FILE and not location:
+        errors["attachment_storage_location"] = [
+            "Attachment storage location must have a value when attachments are stored as "
+            "disk files."
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    setup.save()
+    return setup
