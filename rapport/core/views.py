@@ -53,6 +53,8 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
         target = name if name in form.fields else None
         for message in field_messages:
             form.add_error(target, message)
+    if hasattr(form, "mark_invalid_fields"):
+        form.mark_invalid_fields()
 
 
 class CapabilityRequiredMixin:
@@ -126,6 +128,9 @@ class ObjectListView(generic.ListView):
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),  # type: ignore[union-attr]
             columns=self.columns,
             rows=[self.row(obj) for obj in context["object_list"]],
+            total=context["paginator"].count
+            if context.get("paginator")
+            else len(context["object_list"]),
             search=self.search,
             search_enabled=bool(self.search_fields),
             search_placeholder=self.search_placeholder,
@@ -157,7 +162,7 @@ class ObjectListView(generic.ListView):
     def get_template_names(self) -> list[str]:
         names = super().get_template_names()
         if getattr(self.request, "htmx", False) and self.request.htmx.target == "object-table":  # type: ignore[attr-defined]
-            return [f"{names[-1]}#table"]
+            return [f"{self.template_name}#table"]
         return names
 
 

@@ -47,6 +47,7 @@ def test_list_search_sort_and_htmx_partial(admin_web):
     salesperson_create(code="BB", name="Adam")
     page = admin_web.get("/salespeople/?sort=-name").content.decode()
     assert page.index("Zoe") < page.index("Adam")
+    assert "2 records" in page
     page = admin_web.get("/salespeople/?sort=name").content.decode()
     assert page.index("Adam") < page.index("Zoe")
     partial = admin_web.get(
@@ -63,6 +64,7 @@ def test_list_paginates(admin_web):
         salesperson_create(code=f"S{index:02}", name=f"Person {index}")
     first = admin_web.get("/salespeople/").content.decode()
     assert "S24" in first and "S25" not in first
+    assert "30 records" in first
     second = admin_web.get("/salespeople/?page=2").content.decode()
     assert "S25" in second
 
