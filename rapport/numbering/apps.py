@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NumberingConfig(AppConfig):
     name = "rapport.numbering"
     label = "numbering"
+    verbose_name = _("Number series")
+
+    def ready(self) -> None:
+        from rapport.core import tiles
+        from rapport.numbering.models import NumberSeries
+
+        tiles.register(
+            tiles.Tile(
+                order=90,
+                label=_("Number series"),
+                url_name="numbering:list",
+                count=lambda user: NumberSeries.objects.count(),
+                icon="123",
+            )
+        )
