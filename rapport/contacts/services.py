@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from rapport.contacts.models import Language, Salesperson
 from rapport.core.codes import normalize_code
@@ -18,11 +19,13 @@ from rapport.core.models import User
 def _check_text(field: str, value: str, max_length: int, *, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationFailed({field: ["This field must have a value."]})
+        raise ValidationFailed({field: [_("This field must have a value.")]})
     if "\x00" in text:
-        raise ValidationFailed({field: ["Null characters are not allowed."]})
+        raise ValidationFailed({field: [_("Null characters are not allowed.")]})
     if len(text) > max_length:
-        raise ValidationFailed({field: [f"Use at most {max_length} characters."]})
+        raise ValidationFailed(
+            {field: [_("Use at most %(max)s characters.") % {"max": max_length}]}
+        )
     return text
 
 
@@ -33,7 +36,7 @@ def _check_email(value: str) -> str:
             validate_email(email)
         except ValidationError as exc:
             raise ValidationFailed(
-                {"email": [f"'{email}' is not a valid e-mail address."]}
+                {"email": [_("'%(email)s' is not a valid e-mail address.") % {"email": email}]}
             ) from exc
     return email
 
@@ -47,7 +50,12 @@ def _check_user_free(user: User | None, salesperson: Salesperson | None) -> None
     other = taken.first()
     if other is not None:
         raise ValidationFailed(
-            {"user": [f"User {user.username} is already linked to salesperson {other.code}."]}
+            {
+                "user": [
+                    _("User %(user)s is already linked to salesperson %(code)s.")
+                    % {"user": user.username, "code": other.code}
+                ]
+            }
         )
 
 
@@ -56,9 +64,11 @@ def salesperson_create(
     *, code: str, name: str, email: str = "", user: User | None = None
 ) -> Salesperson:
     """Create a salesperson. Codes are unique (upper case); a user links to one salesperson."""
-    code = normalize_code(code, label="Code")
+    code = normalize_code(code, label=_("Code"))
     if Salesperson.objects.filter(code=code).exists():
-        raise ValidationFailed({"code": [f"Salesperson {code} already exists."]})
+        raise ValidationFailed(
+            {"code": [_("Salesperson %(code)s already exists.") % {"code": code}]}
+        )
     _check_user_free(user, None)
     return Salesperson.objects.create(
         code=code,
@@ -89,17 +99,20 @@ def salesperson_delete(*, salesperson: Salesperson) -> None:
         salesperson.delete()
     except ProtectedError as exc:
         raise ConflictError(
-            f"Salesperson {salesperson.code} is still in use (for example as the default "
-            "salesperson in Marketing Setup) and cannot be deleted."
+            _(
+                "Salesperson %(code)s is still in use (for example as the default salesperson "
+                "in Marketing Setup) and cannot be deleted."
+            )
+            % {"code": salesperson.code}
         ) from exc
 
 
 @transaction.atomic
 def language_create(*, code: str, name: str) -> Language:
     """Create a language. Codes are unique (upper case, at most 10 characters)."""
-    code = normalize_code(code, label="Code", max_length=10)
+    code = normalize_code(code, label=_("Code"), max_length=10)
     if Language.objects.filter(code=code).exists():
-        raise ValidationFailed({"code": [f"Language {code} already exists."]})
+        raise ValidationFailed({"code": [_("Language %(code)s already exists.") % {"code": code}]})
     return Language.objects.create(code=code, name=_check_text("name", name, 50, required=True))
 
 
@@ -117,6 +130,9 @@ def language_delete(*, language: Language) -> None:
         language.delete()
     except ProtectedError as exc:
         raise ConflictError(
-            f"Language {language.code} is still in use (for example as the default language "
-            "in Marketing Setup) and cannot be deleted."
+            _(
+                "Language %(code)s is still in use (for example as the default language in "
+                "Marketing Setup) and cannot be deleted."
+            )
+            % {"code": language.code}
         ) from exc

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from rapport.core.errors import ValidationFailed
 
 
 def normalize_code(
-    value: object, *, field: str = "code", label: str = "Code", max_length: int = 20
+    value: object, *, field: str = "code", label: object = None, max_length: int = 20
 ) -> str:
     """Upper-case and trim a code; refuse blanks, control characters and over-long codes."""
+    label = label or _("Code")
     text = str(value or "").strip().upper()
     if not text:
-        raise ValidationFailed({field: [f"{label} must have a value."]})
+        raise ValidationFailed({field: [_("%(label)s must have a value.") % {"label": label}]})
     if any(ord(char) < 32 for char in text):
-        raise ValidationFailed({field: [f"{label} may not contain control characters."]})
+        raise ValidationFailed(
+            {field: [_("%(label)s may not contain control characters.") % {"label": label}]}
+        )
     if len(text) > max_length:
-        raise ValidationFailed({field: [f"{label} can have at most {max_length} characters."]})
+        raise ValidationFailed(
+            {
+                field: [
+                    _("%(label)s can have at most %(max)s characters.")
+                    % {"label": label, "max": max_length}
+                ]
+            }
+        )
     return text

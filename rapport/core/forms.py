@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from rapport.core.choices import UILanguage
+
+# Django 6.1 labels an empty choice with this text but its Dutch catalogue lacks it yet.
+gettext_noop("- Select an option -")
 
 
 class DateInput(forms.DateInput):

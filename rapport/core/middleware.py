@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from rapport.core.notices import collect_notices
 
@@ -53,7 +54,7 @@ class NoticeMiddleware:
             "\x00" in key or any("\x00" in value for value in request.GET.getlist(key))
             for key in request.GET
         ):
-            message = "The request contains a NUL character, which is not allowed."
+            message = _("The request contains a NUL character, which is not allowed.")
             if is_api_request(request):
                 return JsonResponse(
                     {"error": {"code": "invalid", "message": message, "fields": {}}}, status=400

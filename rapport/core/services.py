@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rapport.core.choices import Role, UILanguage
 from rapport.core.errors import ValidationFailed
@@ -29,12 +30,21 @@ def user_create(
     is off (demo data)."""
     username = (username or "").strip()
     if not username:
-        raise ValidationFailed({"username": ["A user name is required."]})
+        raise ValidationFailed({"username": [_("A user name is required.")]})
     if role not in Role.values:
         allowed = ", ".join(Role.values)
-        raise ValidationFailed({"role": [f"Unknown role '{role}'. Use one of: {allowed}."]})
+        raise ValidationFailed(
+            {
+                "role": [
+                    _("Unknown role '%(role)s'. Use one of: %(allowed)s.")
+                    % {"role": role, "allowed": allowed}
+                ]
+            }
+        )
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed({"username": [f"A user named '{username}' already exists."]})
+        raise ValidationFailed(
+            {"username": [_("A user named '%(name)s' already exists.") % {"name": username}]}
+        )
     user = User(
         username=username,
         email=email,
@@ -67,7 +77,9 @@ def user_update_preferences(
         update_fields.append("work_date")
     if language is not _UNSET:
         if language not in UILanguage.values:
-            raise ValidationFailed({"language": [f"Unknown language '{language}'."]})
+            raise ValidationFailed(
+                {"language": [_("Unknown language '%(language)s'.") % {"language": language}]}
+            )
         user.language = language  # type: ignore[assignment]
         update_fields.append("language")
     if update_fields:

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NumberingConfig(AppConfig):
     name = "rapport.numbering"
     label = "numbering"
-    verbose_name = _("Number series")
+    verbose_name = pgettext_lazy("plural", "Number series")
 
     def ready(self) -> None:
         from rapport.core import tiles
@@ -14,7 +14,7 @@ class NumberingConfig(AppConfig):
         tiles.register(
             tiles.Tile(
                 order=90,
-                label=_("Number series"),
+                label=pgettext_lazy("plural", "Number series"),
                 url_name="numbering:list",
                 count=lambda user: NumberSeries.objects.count(),
                 icon="123",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CODE_LENGTH = 20
 NUMBER_LENGTH = 20
@@ -29,7 +30,7 @@ class NumberSeries(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("number series")
-        verbose_name_plural = _("number series")
+        verbose_name_plural = pgettext_lazy("plural", "number series")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(default_nos=True) | models.Q(manual_nos=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ValidationFailed
@@ -39,7 +40,7 @@ def marketing_setup_update(**changes: Any) -> MarketingSetup:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationFailed(
-            {name: ["This field cannot be changed here."] for name in sorted(unknown)}
+            {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
         )
     setup = (
         MarketingSetup.objects.select_for_update().filter(pk=MarketingSetup.SINGLETON_ID).first()
@@ -51,17 +52,19 @@ def marketing_setup_update(**changes: Any) -> MarketingSetup:
 
     errors: dict[str, list[str]] = {}
     if setup.default_correspondence_type not in CorrespondenceType.values:
-        errors["default_correspondence_type"] = ["Unknown correspondence type."]
+        errors["default_correspondence_type"] = [_("Unknown correspondence type.")]
     if setup.attachment_storage_type not in AttachmentStorageType.values:
-        errors["attachment_storage_type"] = ["Unknown attachment storage type."]
+        errors["attachment_storage_type"] = [_("Unknown attachment storage type.")]
     location = (setup.attachment_storage_location or "").strip()
     if "\x00" in location:
-        errors["attachment_storage_location"] = ["Null characters are not allowed."]
+        errors["attachment_storage_location"] = [_("Null characters are not allowed.")]
     setup.attachment_storage_location = location
     if setup.attachment_storage_type == AttachmentStorageType.DISK_FILE and not location:
         errors["attachment_storage_location"] = [
-            "Attachment storage location must have a value when attachments are stored as "
-            "disk files."
+            _(
+                "Attachment storage location must have a value when attachments are stored "
+                "as disk files."
+            )
         ]
     if errors:
         raise ValidationFailed(errors)
