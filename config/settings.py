@@ -160,6 +160,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rapport.core.api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rapport.core.api.parsers.JSONParser",
+        "rapport.core.api.parsers.FormParser",
+        "rapport.core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rapport.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -61,3 +62,7 @@ class BootstrapFormMixin:
 
 class PreferencesForm(BootstrapFormMixin, PreferencesForm_):
     pass
+
+
+class LoginForm(BootstrapFormMixin, AuthenticationForm):
+    """Django's login form with the application's styling."""

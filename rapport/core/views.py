@@ -28,7 +28,7 @@ from django.views import generic
 
 from rapport.core import permissions, selectors, services
 from rapport.core.errors import DomainError
-from rapport.core.forms import PreferencesForm
+from rapport.core.forms import LoginForm, PreferencesForm
 from rapport.core.middleware import is_api_request
 
 
@@ -360,4 +360,5 @@ def api_aware_server_error(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from rapport.core.api.views import MeView, ObtainTokenView
+from rapport.core.api.views import ApiDocsView, MeView, ObtainTokenView
 
 v1: list = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -14,5 +14,5 @@ v1: list = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

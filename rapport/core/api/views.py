@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
@@ -65,3 +67,16 @@ class MeView(NoticesMixin, generics.RetrieveUpdateAPIView):
         super().update(request, *args, **kwargs)
         request.user.refresh_from_db()
         return Response(MeSerializer(request.user).data)
+
+
+@extend_schema(exclude=True)
+class ApiDocsView(SpectacularSwaggerView):
+    """The browsable API docs; a signed-out visitor is sent to the login page first (the schema
+    they load needs a login itself)."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().get(request, *args, **kwargs)

@@ -55,6 +55,8 @@ def test_create_user_refuses_a_weak_password_with_a_message(monkeypatch):
     assert not User.objects.exists()
 
 
+# run_from_argv closes the database connection, so this test needs a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_cli_maps_hyphenated_commands(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("A-long-pass-42\n"))
     assert (
