@@ -8,9 +8,18 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self) -> None:
-        from rapport.contacts.models import Salesperson
+        from rapport.contacts.models import Contact, Salesperson
         from rapport.core import tiles
 
+        tiles.register(
+            tiles.Tile(
+                order=10,
+                label=_("Contacts"),
+                url_name="contacts:contact-list",
+                count=lambda user: Contact.objects.count(),
+                icon="person-lines-fill",
+            )
+        )
         tiles.register(
             tiles.Tile(
                 order=50,

@@ -1,17 +1,46 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 
 from rapport.contacts import selectors, services
-from rapport.contacts.forms import LanguageForm, SalespersonForm
-from rapport.contacts.models import Language, Salesperson
+from rapport.contacts.forms import (
+    CONTACT_SECTIONS,
+    ContactForm,
+    ProfileQuestionnaireForm,
+    SalespersonForm,
+    code_table_form,
+)
+from rapport.contacts.models import (
+    BusinessRelation,
+    Contact,
+    ContactProfileAnswer,
+    ContactType,
+    Country,
+    IndustryGroup,
+    JobResponsibility,
+    Language,
+    MailingGroup,
+    ProfileQuestionnaire,
+    Salesperson,
+    Territory,
+)
 from rapport.core import permissions
+from rapport.core.errors import DomainError
+from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import (
     Action,
+    CapabilityRequiredMixin,
     Column,
     ObjectDetailView,
     ObjectListView,
@@ -111,79 +140,570 @@ class SalespersonDeleteView(ServiceDeleteView):
         services.salesperson_delete(salesperson=obj)
 
 
-# --- Languages -------------------------------------------------------------------------------
+# --- Classification tables ---------------------------------------------------------------------
 
 
-class LanguageListView(ObjectListView):
-    model = Language
-    title = gettext_lazy("Languages")
-    columns = [
-        Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("name", gettext_lazy("Name"), sort="name", link=True),
-    ]
-    search_fields = ["code", "name"]
+@dataclass(frozen=True)
+class CodeTable:
+    """One classification table's pages: list (rows open their edit page), new, edit, delete."""
+
+    slug: str
+    name: str  # URL name prefix: "<name>-list", "<name>-create", "<name>-edit", "<name>-delete"
+    model: type[Any]
+    title: Any
+    create_label: Any
+    empty_hint: Any = ""
+
+
+CODE_TABLES = [
+    CodeTable(
+        "languages", "language", Language, gettext_lazy("Languages"), gettext_lazy("New language")
+    ),
+    CodeTable(
+        "countries",
+        "country",
+        Country,
+        gettext_lazy("Countries/regions"),
+        gettext_lazy("New country/region"),
+    ),
+    CodeTable(
+        "territories",
+        "territory",
+        Territory,
+        gettext_lazy("Territories"),
+        gettext_lazy("New territory"),
+    ),
+    CodeTable(
+        "mailing-groups",
+        "mailing-group",
+        MailingGroup,
+        gettext_lazy("Mailing groups"),
+        gettext_lazy("New mailing group"),
+        gettext_lazy("Mailing groups say which mailings a contact wants, e.g. a newsletter."),
+    ),
+    CodeTable(
+        "industry-groups",
+        "industry-group",
+        IndustryGroup,
+        gettext_lazy("Industry groups"),
+        gettext_lazy("New industry group"),
+    ),
+    CodeTable(
+        "job-responsibilities",
+        "job-responsibility",
+        JobResponsibility,
+        gettext_lazy("Job responsibilities"),
+        gettext_lazy("New job responsibility"),
+    ),
+    CodeTable(
+        "business-relations",
+        "business-relation",
+        BusinessRelation,
+        gettext_lazy("Business relations"),
+        gettext_lazy("New business relation"),
+    ),
+]
+CODE_TABLES_BY_NAME = {table.name: table for table in CODE_TABLES}
+
+
+def _text_field(model: type[Any]) -> str:
+    return "name" if any(f.name == "name" for f in model._meta.fields) else "description"
+
+
+class CodeTableMixin:
+    table: Any = None
+
+    def get_row(self) -> Any:
+        return get_object_or_404(self.table.model, code=self.kwargs["code"].upper())  # type: ignore[attr-defined]
+
+
+class CodeTableListView(ObjectListView):
+    table: Any = None
     default_sort = "code"
-    create_url_name = "contacts:language-create"
-    create_label = gettext_lazy("New language")
     write_capability = permissions.SETUP
-    empty_message = gettext_lazy("No languages yet.")
+
+    def setup(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().setup(request, *args, **kwargs)
+        self.model = self.table.model
+        text = _text_field(self.table.model)
+        label = gettext_lazy("Name") if text == "name" else gettext_lazy("Description")
+        self.columns = [
+            Column("code", gettext_lazy("Code"), sort="code", link=True),
+            Column(text, label, sort=text, link=True),
+        ]
+        self.search_fields = ["code", text]
+        self.title = self.table.title
+        self.create_url_name = f"contacts:{self.table.name}-create"
+        self.create_label = self.table.create_label
+        self.empty_hint = self.table.empty_hint
+
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        return self.table.model.objects.all()
 
     def row(self, obj: Any) -> dict[str, Any]:
         row = super().row(obj)
-        if permissions.user_can(self.request.user, permissions.SETUP):
-            row["url"] = reverse("contacts:language-edit", args=[obj.code])
-        else:
-            row["url"] = None
+        can_edit = permissions.user_can(self.request.user, permissions.SETUP)
+        row["url"] = (
+            reverse(f"contacts:{self.table.name}-edit", args=[obj.code]) if can_edit else None
+        )
         return row
 
 
-class LanguageCreateView(ServiceFormView):
-    form_class = LanguageForm
-    title = gettext_lazy("New language")
+class CodeTableCreateView(ServiceFormView):
+    table: Any = None
+    template_name = "core/object_form.html"
+
+    def get_form_class(self):  # type: ignore[no-untyped-def]
+        return code_table_form(self.table.model)
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return self.table.create_label
 
     @property
     def cancel_url(self) -> str:  # type: ignore[override]
-        return reverse("contacts:language-list")
+        return reverse(f"contacts:{self.table.name}-list")
 
-    def perform(self, form: LanguageForm) -> Language:
-        return services.language_create(**form.cleaned_data)
+    def perform(self, form: Any) -> Any:
+        data = dict(form.cleaned_data)
+        return services.code_table_create(model=self.table.model, code=data.pop("code"), **data)
 
     def get_success_url_for(self, result: Any) -> str:
-        return reverse("contacts:language-list")
+        return reverse(f"contacts:{self.table.name}-list")
 
     def success_message(self, result: Any) -> str:
-        return _("Language %(code)s was created.") % {"code": result.code}
+        return _("%(code)s was created.") % {"code": result.code}
 
 
-class LanguageEditView(ServiceFormView):
-    form_class = LanguageForm
-    template_name = "contacts/language_form.html"
+class CodeTableEditView(CodeTableMixin, ServiceFormView):
+    table: Any = None
+    template_name = "contacts/code_table_form.html"
 
-    def get_instance(self) -> Language:
-        return selectors.language_get(self.kwargs["code"])
+    def get_form_class(self):  # type: ignore[no-untyped-def]
+        return code_table_form(self.table.model)
+
+    def get_instance(self) -> Any:
+        return self.get_row()
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        return _("Edit language %(code)s") % {"code": self.kwargs["code"].upper()}
+        return _("Edit %(table)s %(code)s") % {
+            "table": self.table.model._meta.verbose_name,
+            "code": self.kwargs["code"].upper(),
+        }
 
     @property
     def cancel_url(self) -> str:  # type: ignore[override]
-        return reverse("contacts:language-list")
+        return reverse(f"contacts:{self.table.name}-list")
 
-    def perform(self, form: LanguageForm) -> Language:
-        return services.language_update(
-            language=selectors.language_get(self.kwargs["code"]), name=form.cleaned_data["name"]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["delete_url"] = reverse(
+            f"contacts:{self.table.name}-delete", args=[self.kwargs["code"].upper()]
+        )
+        return context
+
+    def perform(self, form: Any) -> Any:
+        text = _text_field(self.table.model)
+        return services.code_table_update(row=self.get_row(), **{text: form.cleaned_data[text]})
+
+    def get_success_url_for(self, result: Any) -> str:
+        return reverse(f"contacts:{self.table.name}-list")
+
+
+class CodeTableDeleteView(CodeTableMixin, ServiceDeleteView):
+    table: Any = None
+
+    def get_object(self) -> Any:
+        return self.get_row()
+
+    def perform(self, obj: Any) -> None:
+        services.code_table_delete(row=obj)
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.success_url_name = f"contacts:{self.table.name}-list"
+        return super().post(request, *args, **kwargs)
+
+
+# --- Profile questionnaires ---------------------------------------------------------------------
+
+
+class ProfileQuestionnaireListView(ObjectListView):
+    model = ProfileQuestionnaire
+    title = gettext_lazy("Profile questionnaires")
+    columns = [
+        Column("code", gettext_lazy("Code"), sort="code", link=True),
+        Column("description", gettext_lazy("Description"), sort="description", link=True),
+        Column("answer_list", gettext_lazy("Answers")),
+    ]
+    search_fields = ["code", "description"]
+    default_sort = "code"
+    create_url_name = "contacts:profile-questionnaire-create"
+    create_label = gettext_lazy("New profile questionnaire")
+    write_capability = permissions.SETUP
+    empty_hint = gettext_lazy(
+        "A profile questionnaire is a question with fixed answers, e.g. 'Company size'."
+    )
+
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        return ProfileQuestionnaire.objects.prefetch_related("answers")
+
+    def row(self, obj: Any) -> dict[str, Any]:
+        row = super().row(obj)
+        row["cells"][2]["value"] = " · ".join(answer.answer for answer in obj.answers.all())
+        can_edit = permissions.user_can(self.request.user, permissions.SETUP)
+        row["url"] = (
+            reverse("contacts:profile-questionnaire-edit", args=[obj.code]) if can_edit else None
+        )
+        return row
+
+
+class ProfileQuestionnaireFormView(ServiceFormView):
+    form_class = ProfileQuestionnaireForm
+    template_name = "contacts/code_table_form.html"
+
+    def questionnaire(self) -> ProfileQuestionnaire | None:
+        code = self.kwargs.get("code")
+        return get_object_or_404(ProfileQuestionnaire, code=code.upper()) if code else None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        questionnaire = self.questionnaire()
+        kwargs["editing"] = questionnaire is not None
+        if questionnaire is not None:
+            kwargs["initial"] = {
+                "code": questionnaire.code,
+                "description": questionnaire.description,
+                "answers": "\n".join(a.answer for a in questionnaire.answers.all()),
+            }
+        return kwargs
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        if self.kwargs.get("code"):
+            return _("Edit profile questionnaire %(code)s") % {"code": self.kwargs["code"].upper()}
+        return gettext_lazy("New profile questionnaire")
+
+    @property
+    def cancel_url(self) -> str:  # type: ignore[override]
+        return reverse("contacts:profile-questionnaire-list")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.kwargs.get("code"):
+            context["delete_url"] = reverse(
+                "contacts:profile-questionnaire-delete", args=[self.kwargs["code"].upper()]
+            )
+        return context
+
+    @transaction.atomic
+    def perform(self, form: Any) -> Any:
+        """Questionnaire and answers are saved together or not at all."""
+        questionnaire = self.questionnaire()
+        lines = form.answer_lines()
+        if questionnaire is None:
+            questionnaire = services.code_table_create(
+                model=ProfileQuestionnaire,
+                code=form.cleaned_data["code"],
+                description=form.cleaned_data["description"],
+            )
+            answers = [{"answer": text} for text in lines]
+        else:
+            services.code_table_update(
+                row=questionnaire, description=form.cleaned_data["description"]
+            )
+            existing = [answer.line_no for answer in questionnaire.answers.all()]
+            answers = [
+                {"line_no": existing[index] if index < len(existing) else None, "answer": text}
+                for index, text in enumerate(lines)
+            ]
+        return services.profile_questionnaire_set_answers(
+            questionnaire=questionnaire, answers=answers
         )
 
     def get_success_url_for(self, result: Any) -> str:
-        return reverse("contacts:language-list")
+        return reverse("contacts:profile-questionnaire-list")
 
 
-class LanguageDeleteView(ServiceDeleteView):
-    success_url_name = "contacts:language-list"
+class ProfileQuestionnaireDeleteView(ServiceDeleteView):
+    success_url_name = "contacts:profile-questionnaire-list"
 
-    def get_object(self) -> Language:
-        return selectors.language_get(self.kwargs["code"])
+    def get_object(self) -> Any:
+        return get_object_or_404(ProfileQuestionnaire, code=self.kwargs["code"].upper())
 
     def perform(self, obj: Any) -> None:
-        services.language_delete(language=obj)
+        services.code_table_delete(row=obj)
+
+
+# --- Contacts ----------------------------------------------------------------------------------
+
+
+class ContactFilterForm(BootstrapFormMixin, forms.Form):
+    type = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=[("", gettext_lazy("All")), *ContactType.choices],
+        required=False,
+    )
+    country = forms.ModelChoiceField(
+        label=gettext_lazy("Country/region"),
+        queryset=Country.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("All"),
+        to_field_name="code",
+    )
+    salesperson = forms.ModelChoiceField(
+        label=gettext_lazy("Salesperson"),
+        queryset=Salesperson.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("All"),
+        to_field_name="code",
+    )
+    mailing_group = forms.ModelChoiceField(
+        label=gettext_lazy("Mailing group"),
+        queryset=MailingGroup.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("All"),
+        to_field_name="code",
+    )
+
+
+class ContactListView(ObjectListView):
+    model = Contact
+    title = gettext_lazy("Contacts")
+    columns = [
+        Column("no", gettext_lazy("No."), sort="no", link=True),
+        Column("name", gettext_lazy("Name"), sort="name", link=True),
+        Column("get_type_display", gettext_lazy("Type"), sort="type"),
+        Column("company__name", gettext_lazy("Company name"), sort="company__name"),
+        Column("post_code", gettext_lazy("Post code"), sort="post_code"),
+        Column("city", gettext_lazy("City"), sort="city"),
+        Column("country__code", gettext_lazy("Country/region"), sort="country__code"),
+        Column("salesperson__code", gettext_lazy("Salesperson"), sort="salesperson__code"),
+        Column("phone_no", gettext_lazy("Phone no.")),
+        Column("email", gettext_lazy("E-mail")),
+    ]
+    search_fields = ["search_text"]
+    search_placeholder = gettext_lazy("Number, name, city or e-mail")
+    filter_form_class = ContactFilterForm
+    default_sort = "no"
+    create_url_name = "contacts:contact-create"
+    create_label = gettext_lazy("New contact")
+    write_capability = permissions.CONTACTS
+    empty_message = gettext_lazy("No contacts yet.")
+    empty_hint = gettext_lazy("Create a company first, then the persons who work there.")
+
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.contact_list()
+
+    def apply_filters(self, queryset, data):  # type: ignore[no-untyped-def]
+        if data.get("type"):
+            queryset = queryset.filter(type=data["type"])
+        if data.get("country"):
+            queryset = queryset.filter(country=data["country"])
+        if data.get("salesperson"):
+            queryset = queryset.filter(salesperson=data["salesperson"])
+        if data.get("mailing_group"):
+            queryset = queryset.filter(mailing_groups=data["mailing_group"])
+        return queryset
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        search = self.search_fields
+        self.search_fields = ()
+        queryset = super().get_queryset()
+        self.search_fields = search
+        return selectors.contact_search(queryset, self.search)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["search_enabled"] = True
+        return context
+
+
+def _names(rows: Any) -> str:
+    return ", ".join(str(row) for row in rows) or ""
+
+
+class ContactDetailView(ObjectDetailView):
+    template_name = "contacts/contact_detail.html"
+    write_capability = permissions.CONTACTS
+
+    def get_object(self, queryset=None):  # type: ignore[no-untyped-def]
+        return selectors.contact_get(self.kwargs["no"])
+
+    def get_actions(self) -> list[Action]:
+        if not permissions.user_can(self.request.user, permissions.CONTACTS):
+            return []
+        no = self.object.no
+        actions = [Action(_("Edit"), reverse("contacts:contact-edit", args=[no]), icon="pencil")]
+        if self.object.is_company:
+            actions.append(
+                Action(
+                    _("New person"),
+                    reverse("contacts:contact-create") + f"?type=person&company={no}",
+                    icon="person-plus",
+                )
+            )
+        actions.append(
+            Action(
+                _("Delete"),
+                reverse("contacts:contact-delete", args=[no]),
+                icon="trash",
+                style="outline-danger",
+            )
+        )
+        return actions
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.sections = [(title, names) for _key, title, names in CONTACT_SECTIONS]
+        context = super().get_context_data(**kwargs)
+        contact = self.object
+        for section in context["sections"]:
+            for row in section["rows"]:
+                if row["name"] in services.CLASSIFICATION_FIELDS:
+                    row["value"] = _names(getattr(contact, row["name"]).all())
+                elif row["name"] == "company" and contact.company_id:
+                    row["link"] = contact.company.get_absolute_url()
+        context["title"] = contact.name
+        context["subtitle"] = f"{contact.no} · {contact.get_type_display()}"
+        context["persons"] = selectors.company_persons(contact) if contact.is_company else None
+        context["profile_answers"] = ContactProfileAnswer.objects.filter(
+            contact=contact
+        ).select_related("questionnaire", "answer")
+        context["questionnaires"] = ProfileQuestionnaire.objects.prefetch_related("answers")
+        return context
+
+
+class ContactProfileAnswerView(CapabilityRequiredMixin, View):
+    """Give, change or remove a contact's answer to a profile questionnaire (POST only)."""
+
+    write_capability = permissions.CONTACTS
+
+    def post(self, request: HttpRequest, no: str) -> HttpResponse:
+        contact = selectors.contact_get(no)
+        questionnaire = get_object_or_404(
+            ProfileQuestionnaire, code=request.POST.get("questionnaire", "").upper()
+        )
+        choice = request.POST.get("line_no", "")
+        try:
+            if choice:
+                services.contact_set_profile_answer(
+                    contact=contact, questionnaire=questionnaire, line_no=int(choice)
+                )
+            else:
+                services.contact_remove_profile_answer(contact=contact, questionnaire=questionnaire)
+        except (DomainError, ValueError) as error:
+            messages.error(request, getattr(error, "message", _("Choose one of the answers.")))
+        else:
+            messages.success(request, _("The profile answer was saved."))
+        return HttpResponseRedirect(contact.get_absolute_url() + "#profile")
+
+
+class ContactFormMixin(ServiceFormView):
+    form_class = ContactForm
+    template_name = "contacts/contact_form.html"
+    write_capability = permissions.CONTACTS
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["sections"] = [
+            {"key": key, "title": title, "fields": [form[name] for name in names]}
+            for key, title, names in CONTACT_SECTIONS
+        ]
+        return context
+
+    def changes(self, form: ContactForm) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data.pop("no", None)
+        return data
+
+
+class ContactCreateView(ContactFormMixin):
+    title = gettext_lazy("New contact")
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {"type": ContactType.COMPANY}
+        if self.request.GET.get("type") in ContactType.values:
+            initial["type"] = self.request.GET["type"]
+        if self.request.GET.get("company"):
+            initial["company"] = self.request.GET["company"].upper()
+            initial["type"] = ContactType.PERSON
+        return initial
+
+    @property
+    def cancel_url(self) -> str:  # type: ignore[override]
+        company = self.request.GET.get("company")
+        if company and Contact.objects.filter(no=company.upper()).exists():
+            return reverse("contacts:contact-detail", args=[company.upper()])
+        return reverse("contacts:contact-list")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET":
+            from rapport.setup.selectors import marketing_setup_get
+
+            setup = marketing_setup_get()
+            kwargs["initial"].setdefault("correspondence_type", setup.default_correspondence_type)
+        return kwargs
+
+    def perform(self, form: ContactForm) -> Contact:
+        # A field left blank takes the company's value or the setup default.
+        data = {
+            name: value
+            for name, value in self.changes(form).items()
+            if not (name in services.DEFAULTED_FIELDS and value in ("", None))
+        }
+        return services.contact_create(
+            no=form.cleaned_data.get("no", ""),
+            work_date=self.request.user.effective_work_date,  # type: ignore[union-attr]
+            **data,
+        )
+
+    def success_message(self, result: Any) -> str:
+        return _("Contact %(no)s was created.") % {"no": result.no}
+
+
+class ContactEditView(ContactFormMixin):
+    def get_instance(self) -> Contact:
+        return selectors.contact_get(self.kwargs["no"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Edit contact %(no)s") % {"no": self.kwargs["no"].upper()}
+
+    @property
+    def cancel_url(self) -> str:  # type: ignore[override]
+        return reverse("contacts:contact-detail", args=[self.kwargs["no"].upper()])
+
+    def perform(self, form: ContactForm) -> Contact:
+        data = {
+            name: value for name, value in self.changes(form).items() if name in form.changed_data
+        }
+        return services.contact_update(contact=selectors.contact_get(self.kwargs["no"]), **data)
+
+    def success_message(self, result: Any) -> str:
+        return _("Contact %(no)s was saved.") % {"no": result.no}
+
+
+class ContactDeleteView(ServiceDeleteView):
+    success_url_name = "contacts:contact-list"
+    write_capability = permissions.CONTACTS
+
+    def get_object(self) -> Contact:
+        return selectors.contact_get(self.kwargs["no"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        contact = context["object"]
+        if contact.is_company:
+            count = contact.persons.count()
+            if count:
+                context["question"] = ngettext(
+                    "Delete company %(name)s and its %(count)s person?",
+                    "Delete company %(name)s and its %(count)s persons?",
+                    count,
+                ) % {"name": contact, "count": count}
+        return context
+
+    def perform(self, obj: Any) -> None:
+        services.contact_delete(contact=obj)
