@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "rapport.numbering",
     "rapport.setup",
     "rapport.contacts",
+    "rapport.attachments",
+    "rapport.campaigns",
+    "rapport.interactions",
     "rapport.demo",
 ]
 
@@ -189,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the correspondence type options, whichever field uses them.
+    "ENUM_NAME_OVERRIDES": {"CorrespondenceTypeEnum": "rapport.core.choices.CorrespondenceType"},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

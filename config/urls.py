@@ -10,6 +10,7 @@ urlpatterns = [
     path("setup/", include("rapport.setup.urls")),
     path("setup/number-series/", include("rapport.numbering.urls")),
     path("", include("rapport.contacts.urls")),
+    path("", include("rapport.interactions.urls")),
     path("api/", include("rapport.core.api.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -9,6 +9,8 @@ v1: list = [
     path("", include("rapport.numbering.api.urls")),
     path("", include("rapport.setup.api.urls")),
     path("", include("rapport.contacts.api.urls")),
+    path("", include("rapport.campaigns.api.urls")),
+    path("", include("rapport.interactions.api.urls")),
 ]
 
 urlpatterns = [

@@ -38,18 +38,18 @@ def messages_of(response: Any) -> list[str]:
 
 
 def test_list_page(admin_browser, make_series, django_assert_max_num_queries) -> None:
-    make_series("CONT", description="Contacts", manual_nos=True)
+    make_series("CONT", description="Contact numbers", manual_nos=True)
     make_series("SEG", description="Segments", starting_no="SEG00001")
     with django_assert_max_num_queries(12):
         html = page(admin_browser.get(reverse("numbering:list")))
-    assert "Contacts" in html and "SEG00001" in html
+    assert "Contact numbers" in html and "SEG00001" in html
     assert reverse("numbering:create") in html
     html = page(admin_browser.get(reverse("numbering:list"), {"q": "cont"}))
-    assert "Contacts" in html and "Segments" not in html
+    assert "Contact numbers" in html and "Segments" not in html
     html = page(admin_browser.get(reverse("numbering:list"), {"sort": "-code"}))
-    assert html.index("SEG00001") < html.index("Contacts")
+    assert html.index("SEG00001") < html.index("Contact numbers")
     html = page(admin_browser.get(reverse("numbering:list"), {"manual_nos": "true"}))
-    assert "Contacts" in html and "Segments" not in html
+    assert "Contact numbers" in html and "Segments" not in html
 
 
 def test_list_empty_state(admin_browser) -> None:

@@ -1,0 +1,177 @@
+"""Attachments: numbering, what each kind holds, the read-only rule and reference counting."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.attachments import services
+from rapport.attachments.models import Attachment
+from rapport.core.errors import ConflictError, ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def email(**kwargs):
+    kwargs.setdefault("kind", "email")
+    kwargs.setdefault("subject", "Welcome")
+    kwargs.setdefault("body_html", "<p>Hello {{ name }}</p>")
+    return services.attachment_create(**kwargs)
+
+
+def word(**kwargs):
+    kwargs.setdefault("kind", "word")
+    kwargs.setdefault("file_name", "letter.docx")
+    kwargs.setdefault("content", b"PK\x03\x04 word")
+    return services.attachment_create(**kwargs)
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        Attachment.objects.order_by("no").values_list(
+            "no", "kind", "file_name", "subject", "body_html", "body_text", "read_only"
+        )
+    )
+
+
+def test_numbers_are_highest_plus_one() -> None:
+    first = email()
+    second = word()
+    assert (first.no, second.no) == (1, 2)
+    Attachment.objects.filter(no=2).update(no=41)
+    assert email().no == 42
+    services.attachment_delete(attachment=Attachment.objects.get(no=42))
+    assert word().no == 42  # highest + 1, as NAV: a deleted last number is used again
+
+
+def test_create_stores_the_values() -> None:
+    attachment = word(subject="  Offer ", content=b"\x00\x01binary")
+    attachment.refresh_from_db()
+    assert attachment.kind == "word"
+    assert attachment.file_name == "letter.docx"
+    assert attachment.subject == "Offer"
+    assert bytes(attachment.content) == b"\x00\x01binary"
+    assert attachment.size == len(b"\x00\x01binary")
+    assert attachment.read_only is False
+    assert attachment.created_at == attachment.modified_at
+    assert str(attachment) == f"{attachment.no} – letter.docx"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": "video"}, "kind"),
+        ({"kind": ""}, "kind"),
+        ({"kind": "email", "content": b"x"}, "content"),
+        ({"kind": "word", "file_name": ""}, "file_name"),
+        ({"kind": "pdf", "file_name": "a.pdf", "body_html": "<p>x</p>"}, "body_html"),
+        ({"kind": "file", "file_name": "a.txt", "body_text": "x"}, "body_text"),
+        ({"kind": "file", "file_name": "../etc/passwd"}, "file_name"),
+        ({"kind": "file", "file_name": "a\\b.txt"}, "file_name"),
+        ({"kind": "file", "file_name": "x" * 251}, "file_name"),
+        ({"kind": "email", "subject": "s" * 101}, "subject"),
+        ({"kind": "email", "subject": "a\x00b"}, "subject"),
+        ({"kind": "email", "body_html": "a\x00b"}, "body_html"),
+        ({"kind": "email", "body_text": 12}, "body_text"),
+        ({"kind": "file", "file_name": "a", "content": "text, not bytes"}, "content"),
+        ({"kind": "email", "read_only": "yes"}, "read_only"),
+    ],
+)
+def test_bad_values_are_refused_and_nothing_is_stored(kwargs, field) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        services.attachment_create(**kwargs)
+    assert field in info.value.errors
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_may_be_at_most_25_mb(monkeypatch) -> None:
+    monkeypatch.setattr(services, "MAX_CONTENT_BYTES", 10)
+    with pytest.raises(ValidationFailed) as info:
+        word(content=b"x" * 11)
+    assert "content" in info.value.errors
+    assert word(content=b"x" * 10).size == 10
+
+
+def test_update_changes_given_fields_only() -> None:
+    attachment = email(body_text="plain")
+    before = attachment.modified_at
+    services.attachment_update(attachment=attachment, subject="New subject")
+    attachment.refresh_from_db()
+    assert attachment.subject == "New subject"
+    assert attachment.body_html == "<p>Hello {{ name }}</p>"
+    assert attachment.body_text == "plain"
+    assert attachment.modified_at >= before
+
+
+def test_update_checks_the_kind_rules_on_the_result() -> None:
+    attachment = email()
+    with pytest.raises(ValidationFailed) as info:
+        services.attachment_update(attachment=attachment, kind="word")
+    assert set(info.value.errors) >= {"file_name", "body_html"}
+    attachment.refresh_from_db()
+    assert attachment.kind == "email"
+    services.attachment_update(
+        attachment=attachment, kind="word", file_name="a.docx", body_html="", content=b"doc"
+    )
+    attachment.refresh_from_db()
+    assert (attachment.kind, bytes(attachment.content)) == ("word", b"doc")
+
+
+def test_a_read_only_attachment_cannot_be_changed_or_deleted() -> None:
+    attachment = word()
+    services.attachment_update(attachment=attachment, read_only=True)
+    before = snapshot()
+    with pytest.raises(ConflictError) as info:
+        services.attachment_update(attachment=attachment, subject="Changed")
+    assert info.value.status == 409
+    assert "read-only" in info.value.message
+    with pytest.raises(ConflictError):
+        services.attachment_update(attachment=attachment, read_only=False)
+    with pytest.raises(ConflictError) as info:
+        services.attachment_delete(attachment=attachment)
+    assert "cannot be deleted" in info.value.message
+    assert snapshot() == before
+
+
+def test_create_read_only() -> None:
+    attachment = email(read_only=True)
+    assert attachment.read_only is True
+
+
+def test_delete() -> None:
+    attachment = email()
+    services.attachment_delete(attachment=attachment)
+    assert not Attachment.objects.exists()
+
+
+def test_delete_is_refused_while_something_uses_it() -> None:
+    from rapport.contacts.services import language_create
+    from rapport.interactions import services as interactions
+
+    attachment = email()
+    group = interactions.interaction_group_create(code="MAIL")
+    template = interactions.interaction_template_create(code="NEWS", group=group)
+    interactions.interaction_template_language_create(
+        template=template,
+        language=language_create(code="EN", name="English"),
+        attachment=attachment,
+    )
+    with pytest.raises(ConflictError) as info:
+        services.attachment_delete(attachment=attachment)
+    assert "used by 1 record" in info.value.message
+    assert "interaction template languages" in info.value.message
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_a_number_taken_meanwhile_makes_create_try_the_next(monkeypatch) -> None:
+    """Two creates at once read the same highest number; the unique number refuses the later
+    insert, which then takes the next number."""
+    email()
+    real = Attachment.objects.aggregate
+    stale = iter([{"highest": 0}])
+
+    def aggregate(*args, **kwargs):
+        return next(stale, None) or real(*args, **kwargs)
+
+    monkeypatch.setattr(Attachment.objects, "aggregate", aggregate)
+    assert email().no == 2
+    assert sorted(Attachment.objects.values_list("no", flat=True)) == [1, 2]

@@ -1,0 +1,35 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from rapport.interactions.api.views import (
+    InteractionGroupViewSet,
+    InteractionTemplateLanguageViewSet,
+    InteractionTemplateViewSet,
+)
+
+router = SimpleRouter(trailing_slash=True)
+router.register("interaction-groups", InteractionGroupViewSet, basename="interaction-group")
+router.register(
+    "interaction-templates", InteractionTemplateViewSet, basename="interaction-template"
+)
+
+template_languages = InteractionTemplateLanguageViewSet.as_view({"get": "list", "post": "create"})
+template_language = InteractionTemplateLanguageViewSet.as_view(
+    {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+)
+
+# The list is not named "...-list": it lives under a template's key, so an unknown template
+# answers 404 (the project-wide pagination test expects key-less lists under that suffix).
+urlpatterns = [
+    *router.urls,
+    path(
+        "interaction-templates/<str:template_code>/languages/",
+        template_languages,
+        name="interaction-template-languages",
+    ),
+    path(
+        "interaction-templates/<str:template_code>/languages/<str:language_code>/",
+        template_language,
+        name="interaction-template-language-detail",
+    ),
+]

@@ -1,0 +1,774 @@
+"""Business operations on interaction groups, templates and template languages (reference
+1.3–1.5).
+
+Every write with a rule lives here. Each function is one transaction and raises a DomainError
+subclass with a user-facing message; nothing is saved when an operation is refused.
+
+Relations may be given as records or by their key (a group or language code, a campaign no.,
+an attachment no.), so that the UI, the API and the CLI call the same functions.
+
+Where Rapport differs from NAV on purpose (for docs/differences.md):
+
+* Setting a template's default language that has no language row yet creates the row and says
+  so (a notice: a warning message in the UI, `"warnings"` in the API) instead of asking "Do you
+  want to create Interaction Tmpl. Language X?"; NAV aborts silently on No.
+* Deleting the default language's row clears the template's default language (NAV leaves a
+  default that points nowhere); it is refused while the template's wizard action is Merge,
+  which needs that row.
+* Deleting a language row or a template keeps the attachments: an attachment is its own record
+  (`/api/v1/attachments/<no>/`) that other rows may share; NAV deletes it with the row.
+* Campaign Target and Campaign Response can only be set when the template has a campaign;
+  removing the campaign clears them.
+* Codes hold letters, digits, `-`, `_` and `.` only (no spaces), as they stand in URLs.
+* Deleting a group that still has templates is refused, naming how many (NAV refuses through
+  the table relation without saying which).
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from rapport.attachments.choices import AttachmentKind
+from rapport.attachments.models import Attachment
+from rapport.campaigns.models import Campaign
+from rapport.contacts.models import Language
+from rapport.core.choices import CorrespondenceType
+from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core.notices import notice_warning
+from rapport.interactions.choices import InformationFlow, InitiatedBy, WizardAction
+from rapport.interactions.models import (
+    CODE_LENGTH,
+    COST_DIGITS,
+    COST_PLACES,
+    DESCRIPTION_LENGTH,
+    DURATION_DIGITS,
+    InteractionGroup,
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+)
+
+CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9_.\-]*\Z")
+"""A group or template code: upper-case letters, digits, `-`, `_` and `.`, starting with a
+letter or digit (it is part of URLs). Input is trimmed and upper-cased first."""
+
+LABELS = {
+    "code": gettext_lazy("Code"),
+    "group": gettext_lazy("Interaction Group Code"),
+    "description": gettext_lazy("Description"),
+    "unit_cost": gettext_lazy("Unit Cost"),
+    "unit_duration": gettext_lazy("Unit Duration (Min.)"),
+    "information_flow": gettext_lazy("Information Flow"),
+    "initiated_by": gettext_lazy("Initiated By"),
+    "correspondence_type_default": gettext_lazy("Correspondence Type (Default)"),
+    "ignore_contact_corres_type": gettext_lazy("Ignore Contact Corres. Type"),
+    "language_default": gettext_lazy("Language Code (Default)"),
+    "wizard_action": gettext_lazy("Wizard Action"),
+    "campaign": gettext_lazy("Campaign No."),
+    "campaign_target": gettext_lazy("Campaign Target"),
+    "campaign_response": gettext_lazy("Campaign Response"),
+    "language": gettext_lazy("Language Code"),
+    "attachment": gettext_lazy("Attachment No."),
+}
+
+CHOICES: dict[str, type[models.TextChoices]] = {
+    "information_flow": InformationFlow,
+    "initiated_by": InitiatedBy,
+    "correspondence_type_default": CorrespondenceType,
+    "wizard_action": WizardAction,
+}
+FLAGS = ("ignore_contact_corres_type", "campaign_target", "campaign_response")
+TEMPLATE_FIELDS = (
+    "group",
+    "description",
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+    "correspondence_type_default",
+    "ignore_contact_corres_type",
+    "language_default",
+    "wizard_action",
+    "campaign",
+    "campaign_target",
+    "campaign_response",
+)
+MAX_ATTACHMENT_NO = 2_147_483_647
+
+_UNSET: Any = object()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking values
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: Any) -> None:
+        self.errors.setdefault(name, []).append(str(message))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.errors
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def _has_control_chars(text: str) -> bool:
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
+def _clean_code(value: Any, errors: _Errors, *, name: str = "code") -> str:
+    label = LABELS[name] if name in LABELS else LABELS["code"]
+    if not isinstance(value, str):
+        errors.add(name, _("%(field)s must be text.") % {"field": label})
+        return ""
+    code = value.strip().upper()
+    if not code:
+        errors.add(name, _("%(field)s must have a value.") % {"field": label})
+    elif len(code) > CODE_LENGTH:
+        errors.add(
+            name,
+            _("%(field)s can have at most %(max)s characters.")
+            % {"field": label, "max": CODE_LENGTH},
+        )
+    elif not CODE_PATTERN.match(code):
+        errors.add(
+            name,
+            _(
+                "%(field)s may only hold letters, digits, - _ and . (no spaces), and must start "
+                "with a letter or digit."
+            )
+            % {"field": label},
+        )
+    return code
+
+
+def _clean_text(
+    name: str, value: Any, errors: _Errors, max_length: int = DESCRIPTION_LENGTH
+) -> str:
+    if value is None:
+        return ""
+    label = LABELS.get(name, name)
+    if not isinstance(value, str):
+        errors.add(name, _("%(field)s must be text.") % {"field": label})
+        return ""
+    text = value.strip()
+    if _has_control_chars(text):
+        errors.add(name, _("%(field)s may not contain control characters.") % {"field": label})
+    elif len(text) > max_length:
+        errors.add(
+            name,
+            _("%(field)s can have at most %(max)s characters.")
+            % {"field": label, "max": max_length},
+        )
+    return text
+
+
+def _clean_amount(
+    name: str, value: Any, errors: _Errors, *, places: int, digits: int
+) -> decimal.Decimal:
+    """A decimal ≥ 0 with at most `places` decimals (0: a whole number) and `digits` digits."""
+    label = LABELS[name]
+    zero = decimal.Decimal(0)
+    if value is None or value == "":
+        return zero
+    if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
+        errors.add(name, _("%(field)s must be a number.") % {"field": label})
+        return zero
+    try:
+        amount = decimal.Decimal(str(value).strip())
+    except (decimal.InvalidOperation, ValueError):
+        errors.add(name, _("%(field)s must be a number.") % {"field": label})
+        return zero
+    if not amount.is_finite():
+        errors.add(name, _("%(field)s must be a number.") % {"field": label})
+        return zero
+    if amount < 0:
+        errors.add(name, _("%(field)s may not be negative.") % {"field": label})
+        return zero
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        if places == 0:
+            errors.add(name, _("%(field)s must be a whole number of minutes.") % {"field": label})
+        else:
+            errors.add(
+                name,
+                _("%(field)s can have at most %(places)s decimals.")
+                % {"field": label, "places": places},
+            )
+        return zero
+    if amount >= decimal.Decimal(10) ** (digits - places):
+        errors.add(name, _("%(field)s is too large.") % {"field": label})
+        return zero
+    return amount.quantize(decimal.Decimal(1).scaleb(-places))
+
+
+def _clean_choice(name: str, value: Any, errors: _Errors) -> str:
+    choices = CHOICES[name]
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or value not in choices.values:
+        allowed = ", ".join(f'"{choice}"' for choice in choices.values)
+        errors.add(
+            name,
+            _("%(field)s must be one of %(allowed)s.")
+            % {"field": LABELS[name], "allowed": allowed},
+        )
+        return ""
+    return value
+
+
+def _clean_flag(name: str, value: Any, errors: _Errors) -> bool:
+    if not isinstance(value, bool):
+        errors.add(name, _("%(field)s must be true or false.") % {"field": LABELS[name]})
+        return False
+    return value
+
+
+def _resolve(name: str, value: Any, model: type[models.Model], key: str, errors: _Errors) -> Any:
+    """A related record given as the record itself or by its key (code, no.); None stays None.
+    An unknown key is an error naming it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, model):
+        if value.pk is None:
+            errors.add(name, _("%(field)s must be a saved record.") % {"field": LABELS[name]})
+            return None
+        return value
+    if key == "no" and model is Attachment:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            errors.add(name, _("%(field)s must be a whole number.") % {"field": LABELS[name]})
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            errors.add(name, _("%(field)s must be a whole number.") % {"field": LABELS[name]})
+            return None
+        attachment = (
+            Attachment.objects.filter(no=number).first()
+            if 1 <= number <= MAX_ATTACHMENT_NO
+            else None
+        )
+        if attachment is None:
+            errors.add(name, _("There is no attachment %(no)s.") % {"no": number})
+        return attachment
+    if not isinstance(value, str):
+        errors.add(name, _("%(field)s must be text.") % {"field": LABELS[name]})
+        return None
+    text = value.strip().upper()
+    found = (
+        model._default_manager.filter(**{key: text}).first()
+        if text and len(text) <= 20 and not _has_control_chars(text)
+        else None
+    )
+    if found is None:
+        messages = {
+            InteractionGroup: _("There is no interaction group %(key)s."),
+            Language: _("There is no language %(key)s."),
+            Campaign: _("There is no campaign %(key)s."),
+        }
+        shown = text if len(text) <= 20 and not _has_control_chars(text) else text[:20] + "…"
+        errors.add(name, messages.get(model, _("There is no %(key)s.")) % {"key": shown})
+    return found
+
+
+def _wizard_problem(
+    template_code: str,
+    wizard_action: str,
+    default_language: Language | None,
+    attachment: Attachment | None,
+) -> str | None:
+    """NAV's check of the wizard action against the default language's attachment: Merge needs
+    an e-mail (HTML) attachment; Import cannot be used with a Word document. Open and blank
+    take any attachment (Open needs one only when an interaction is created)."""
+    if wizard_action == WizardAction.MERGE:
+        if default_language is None:
+            return _(
+                "Wizard Action Merge cannot be used for interaction template %(code)s: it has no "
+                "default language, so there is no e-mail (HTML) attachment to merge."
+            ) % {"code": template_code}
+        if attachment is None:
+            return _(
+                "Wizard Action Merge cannot be used for interaction template %(code)s: its "
+                "default language %(language)s has no attachment. Merge needs an e-mail (HTML) "
+                "attachment."
+            ) % {"code": template_code, "language": default_language.code}
+        if attachment.kind != AttachmentKind.EMAIL:
+            return _(
+                "Wizard Action Merge cannot be used for interaction template %(code)s: the "
+                "attachment of its default language %(language)s is not an e-mail (HTML) "
+                "attachment."
+            ) % {"code": template_code, "language": default_language.code}
+    if (
+        wizard_action == WizardAction.IMPORT
+        and attachment is not None
+        and attachment.kind == AttachmentKind.WORD
+    ):
+        language = default_language.code if default_language else ""
+        return _(
+            "Wizard Action Import cannot be used for interaction template %(code)s: the "
+            "attachment of its default language %(language)s is a Word document."
+        ) % {"code": template_code, "language": language}
+    return None
+
+
+def _row_of(template: InteractionTemplate, language: Language | None) -> Any:
+    if template.pk is None or language is None:
+        return None
+    return (
+        InteractionTemplateLanguage.objects.select_related("attachment")
+        .filter(template=template, language=language)
+        .first()
+    )
+
+
+def _lock_template(template: InteractionTemplate) -> InteractionTemplate:
+    """The template's row, locked: writes to one template and its language rows queue."""
+    try:
+        # NO KEY: language rows inserted meanwhile take KEY SHARE locks on the template row.
+        no_key = connection.features.has_select_for_no_key_update
+        return InteractionTemplate.objects.select_for_update(no_key=no_key).get(pk=template.pk)
+    except InteractionTemplate.DoesNotExist:
+        raise ConflictError(
+            _("Interaction template %(code)s no longer exists.") % {"code": template.code},
+            code="not_found",
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Interaction groups
+
+
+def _duplicate(message: str, name: str = "code") -> ValidationFailed:
+    return ValidationFailed({name: [message]}, code="duplicate")
+
+
+@transaction.atomic
+def interaction_group_create(*, code: str, description: str = "") -> InteractionGroup:
+    """Create an interaction group. Code: required, trimmed, upper-cased, at most 10
+    characters of A-Z 0-9 - _ . (no spaces), unique. Description at most 100 characters."""
+    errors = _Errors()
+    code = _clean_code(code, errors)
+    description = _clean_text("description", description, errors)
+    errors.raise_if_any()
+    message = _("Interaction group %(code)s already exists.") % {"code": code}
+    if InteractionGroup.objects.filter(code=code).exists():
+        raise _duplicate(message)
+    try:
+        with transaction.atomic():
+            return InteractionGroup.objects.create(code=code, description=description)
+    except IntegrityError:
+        raise _duplicate(message) from None
+
+
+@transaction.atomic
+def interaction_group_update(
+    *, group: InteractionGroup, description: str = _UNSET
+) -> InteractionGroup:
+    """Change a group's description (the code is its key and stays)."""
+    errors = _Errors()
+    if description is not _UNSET:
+        group.description = _clean_text("description", description, errors)
+    errors.raise_if_any()
+    group.save(update_fields=["description"])
+    return group
+
+
+@transaction.atomic
+def interaction_group_delete(*, group: InteractionGroup) -> None:
+    """Delete a group that no template belongs to. A group with templates is refused
+    (ConflictError, 409), naming how many and which."""
+    codes = list(
+        InteractionTemplate.objects.filter(group=group)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if codes:
+        shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        raise ConflictError(
+            ngettext(
+                "Interaction group %(code)s still has %(count)s interaction template "
+                "(%(codes)s). Move it to another group or delete it first.",
+                "Interaction group %(code)s still has %(count)s interaction templates "
+                "(%(codes)s). Move them to another group or delete them first.",
+                len(codes),
+            )
+            % {"code": group.code, "count": len(codes), "codes": shown},
+            code="in_use",
+            details={"no_of_templates": len(codes)},
+        )
+    try:
+        group.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ConflictError(
+            _("Interaction group %(code)s is still in use and cannot be deleted.")
+            % {"code": group.code},
+            code="in_use",
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Interaction templates
+
+
+def _clean_template_values(
+    given: Mapping[str, Any], current: Mapping[str, Any], errors: _Errors
+) -> dict[str, Any]:
+    """The template's values after the change: `given` (what the caller passed) over
+    `current`. Checks every given value, then the rules between fields."""
+    values = dict(current)
+    for name, value in given.items():
+        if name == "group":
+            values[name] = _resolve(name, value, InteractionGroup, "code", errors)
+            if values[name] is None and name not in errors:
+                errors.add(name, _("%(field)s must have a value.") % {"field": LABELS[name]})
+        elif name == "description":
+            values[name] = _clean_text(name, value, errors)
+        elif name == "unit_cost":
+            values[name] = _clean_amount(
+                name, value, errors, places=COST_PLACES, digits=COST_DIGITS
+            )
+        elif name == "unit_duration":
+            values[name] = _clean_amount(name, value, errors, places=0, digits=DURATION_DIGITS)
+        elif name in CHOICES:
+            values[name] = _clean_choice(name, value, errors)
+        elif name in FLAGS:
+            values[name] = _clean_flag(name, value, errors)
+        elif name == "language_default":
+            values[name] = _resolve(name, value, Language, "code", errors)
+        elif name == "campaign":
+            values[name] = _resolve(name, value, Campaign, "no", errors)
+        else:  # pragma: no cover - the callers pass known names only
+            raise TypeError(name)
+    if values["campaign"] is None and "campaign" not in errors:
+        for name in ("campaign_target", "campaign_response"):
+            if given.get(name) is True:
+                errors.add(
+                    name,
+                    _("%(field)s can only be set when the template has a campaign.")
+                    % {"field": LABELS[name]},
+                )
+            values[name] = False
+    return values
+
+
+def _save_template(
+    template: InteractionTemplate, values: Mapping[str, Any], errors: _Errors
+) -> InteractionTemplate:
+    """Check the wizard action against the default language's row, then write the template and
+    (when missing) its default language's row."""
+    language = values["language_default"]
+    row = _row_of(template, language)
+    if "wizard_action" not in errors and "language_default" not in errors:
+        problem = _wizard_problem(
+            template.code,
+            values["wizard_action"],
+            language,
+            row.attachment if row is not None else None,
+        )
+        if problem:
+            errors.add("wizard_action", problem)
+    errors.raise_if_any()
+    for name, value in values.items():
+        setattr(template, name, value)
+    template.save()
+    if language is not None and row is None:
+        InteractionTemplateLanguage.objects.create(template=template, language=language)
+        notice_warning(
+            _(
+                "Language %(language)s was added to interaction template %(code)s, because it "
+                "is the template's default language."
+            )
+            % {"language": language.code, "code": template.code}
+        )
+    return template
+
+
+@transaction.atomic
+def interaction_template_create(
+    *,
+    code: str,
+    group: InteractionGroup | str,
+    description: str = "",
+    unit_cost: decimal.Decimal | int | str = 0,
+    unit_duration: decimal.Decimal | int | str = 0,
+    information_flow: str = InformationFlow.BLANK,
+    initiated_by: str = InitiatedBy.BLANK,
+    correspondence_type_default: str = CorrespondenceType.EMAIL,
+    ignore_contact_corres_type: bool = False,
+    language_default: Language | str | None = None,
+    wizard_action: str = WizardAction.BLANK,
+    campaign: Campaign | str | None = None,
+    campaign_target: bool = False,
+    campaign_response: bool = False,
+) -> InteractionTemplate:
+    """Create an interaction template (reference 1.4).
+
+    * Code: required, trimmed, upper-cased, at most 10 characters of A-Z 0-9 - _ . , unique.
+    * Group: required, must exist. Description at most 100 characters.
+    * Unit cost ≥ 0 with at most 2 decimals; unit duration ≥ 0 in whole minutes.
+    * Information flow, initiated by, correspondence type (default: email, as BC) and wizard
+      action: one of their option values.
+    * Default language: must exist; its language row is created with the template (and a
+      notice says so).
+    * Wizard action Merge needs an e-mail (HTML) attachment on the default language's row, so
+      it cannot be set on a new template; Import cannot be used with a Word attachment.
+    * Campaign: must exist; campaign target and response can only be set with a campaign.
+    """
+    errors = _Errors()
+    code = _clean_code(code, errors)
+    given = {
+        "group": group,
+        "description": description,
+        "unit_cost": unit_cost,
+        "unit_duration": unit_duration,
+        "information_flow": information_flow,
+        "initiated_by": initiated_by,
+        "correspondence_type_default": correspondence_type_default,
+        "ignore_contact_corres_type": ignore_contact_corres_type,
+        "language_default": language_default,
+        "wizard_action": wizard_action,
+        "campaign": campaign,
+        "campaign_target": campaign_target,
+        "campaign_response": campaign_response,
+    }
+    values = _clean_template_values(given, dict.fromkeys(TEMPLATE_FIELDS), errors)
+    if "code" not in errors and InteractionTemplate.objects.filter(code=code).exists():
+        errors.add("code", _("Interaction template %(code)s already exists.") % {"code": code})
+        raise ValidationFailed(errors.errors, code="duplicate")
+    template = InteractionTemplate(code=code)
+    try:
+        with transaction.atomic():
+            return _save_template(template, values, errors)
+    except IntegrityError:
+        raise _duplicate(
+            _("Interaction template %(code)s already exists.") % {"code": code}
+        ) from None
+
+
+@transaction.atomic
+def interaction_template_update(
+    *,
+    template: InteractionTemplate,
+    group: InteractionGroup | str = _UNSET,
+    description: str = _UNSET,
+    unit_cost: decimal.Decimal | int | str = _UNSET,
+    unit_duration: decimal.Decimal | int | str = _UNSET,
+    information_flow: str = _UNSET,
+    initiated_by: str = _UNSET,
+    correspondence_type_default: str = _UNSET,
+    ignore_contact_corres_type: bool = _UNSET,
+    language_default: Language | str | None = _UNSET,
+    wizard_action: str = _UNSET,
+    campaign: Campaign | str | None = _UNSET,
+    campaign_target: bool = _UNSET,
+    campaign_response: bool = _UNSET,
+) -> InteractionTemplate:
+    """Change a template; arguments left out keep their value (the code is its key and stays).
+
+    The rules of `interaction_template_create`, checked on the template as it will be: a new
+    default language without a row gets one (with a notice); the wizard action is checked
+    against the attachment of the default language's row; removing the campaign clears
+    campaign target and response (setting either without a campaign is refused)."""
+    current = _lock_template(template)
+    given = {
+        name: value
+        for name, value in {
+            "group": group,
+            "description": description,
+            "unit_cost": unit_cost,
+            "unit_duration": unit_duration,
+            "information_flow": information_flow,
+            "initiated_by": initiated_by,
+            "correspondence_type_default": correspondence_type_default,
+            "ignore_contact_corres_type": ignore_contact_corres_type,
+            "language_default": language_default,
+            "wizard_action": wizard_action,
+            "campaign": campaign,
+            "campaign_target": campaign_target,
+            "campaign_response": campaign_response,
+        }.items()
+        if value is not _UNSET
+    }
+    errors = _Errors()
+    stored = {name: getattr(current, name) for name in TEMPLATE_FIELDS}
+    values = _clean_template_values(given, stored, errors)
+    _save_template(current, values, errors)
+    template.refresh_from_db()
+    return template
+
+
+@transaction.atomic
+def interaction_template_delete(*, template: InteractionTemplate) -> None:
+    """Delete a template with its language rows (their attachments stay). Refused
+    (ConflictError, 409) while other records refer to the template."""
+    try:
+        template.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        found: Any = getattr(exc, "protected_objects", None) or getattr(
+            exc, "restricted_objects", ()
+        )
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in found})
+        raise ConflictError(
+            _("Interaction template %(code)s is still used (%(what)s) and cannot be deleted.")
+            % {"code": template.code, "what": ", ".join(kinds) or _("by other records")},
+            code="in_use",
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Template languages
+
+
+def _check_row_wizard(template: InteractionTemplate, errors: _Errors) -> None:
+    """After a change of a language row: the template's wizard action still fits the
+    attachment of its default language's row."""
+    language = template.language_default
+    row = _row_of(template, language)
+    problem = _wizard_problem(
+        template.code,
+        template.wizard_action,
+        language,
+        row.attachment if row is not None else None,
+    )
+    if problem:
+        errors.add("attachment", problem)
+
+
+@transaction.atomic
+def interaction_template_language_create(
+    *,
+    template: InteractionTemplate,
+    language: Language | str,
+    description: str = "",
+    attachment: Attachment | int | str | None = None,
+) -> InteractionTemplateLanguage:
+    """Add a language to a template (reference 1.5): the language must exist and the template
+    may have each language once. Description at most 100 characters; the attachment, if
+    given, must exist."""
+    current = _lock_template(template)
+    errors = _Errors()
+    language_obj = _resolve("language", language, Language, "code", errors)
+    if language_obj is None and "language" not in errors:
+        errors.add("language", _("%(field)s must have a value.") % {"field": LABELS["language"]})
+    description = _clean_text("description", description, errors)
+    attachment_obj = _resolve("attachment", attachment, Attachment, "no", errors)
+    errors.raise_if_any()
+    if InteractionTemplateLanguage.objects.filter(template=current, language=language_obj).exists():
+        raise _duplicate(
+            _("Interaction template %(code)s already has language %(language)s.")
+            % {"code": current.code, "language": language_obj.code},
+            "language",
+        )
+    row = InteractionTemplateLanguage.objects.create(
+        template=current, language=language_obj, description=description, attachment=attachment_obj
+    )
+    _check_row_wizard(current, errors)
+    errors.raise_if_any()
+    return row
+
+
+@transaction.atomic
+def interaction_template_language_update(
+    *,
+    template_language: InteractionTemplateLanguage,
+    language: Language | str = _UNSET,
+    description: str = _UNSET,
+    attachment: Attachment | int | str | None = _UNSET,
+) -> InteractionTemplateLanguage:
+    """Change a template's language row; arguments left out keep their value.
+
+    Changing the language renames the row (the new language may not have a row yet); when the
+    template's default language was the old one, it follows to the new one (as NAV). The
+    template's wizard action must still fit the default language's attachment (Merge: an
+    e-mail attachment; Import: not a Word document)."""
+    template = _lock_template(template_language.template)
+    try:
+        row = InteractionTemplateLanguage.objects.select_for_update().get(pk=template_language.pk)
+    except InteractionTemplateLanguage.DoesNotExist:
+        raise ConflictError(_("This language row no longer exists."), code="not_found") from None
+    errors = _Errors()
+    old_language_id = row.language_id
+    if language is not _UNSET:
+        language_obj = _resolve("language", language, Language, "code", errors)
+        if language_obj is None and "language" not in errors:
+            errors.add(
+                "language", _("%(field)s must have a value.") % {"field": LABELS["language"]}
+            )
+        elif language_obj is not None:
+            row.language = language_obj
+    if description is not _UNSET:
+        row.description = _clean_text("description", description, errors)
+    if attachment is not _UNSET:
+        row.attachment = _resolve("attachment", attachment, Attachment, "no", errors)
+    errors.raise_if_any()
+    renamed = row.language_id != old_language_id
+    if renamed and (
+        InteractionTemplateLanguage.objects.filter(template=template, language=row.language)
+        .exclude(pk=row.pk)
+        .exists()
+    ):
+        raise _duplicate(
+            _("Interaction template %(code)s already has language %(language)s.")
+            % {"code": template.code, "language": row.language.code},
+            "language",
+        )
+    row.save()
+    if renamed and template.language_default_id == old_language_id:
+        template.language_default = row.language
+        template.save(update_fields=["language_default"])
+    _check_row_wizard(template, errors)
+    errors.raise_if_any()
+    template_language.refresh_from_db()
+    return template_language
+
+
+@transaction.atomic
+def interaction_template_language_delete(*, template_language: InteractionTemplateLanguage) -> None:
+    """Remove a language from a template (its attachment stays). When it is the template's
+    default language, the default is cleared (with a notice) — refused (ConflictError, 409)
+    while the template's wizard action is Merge, which needs that row."""
+    template = _lock_template(template_language.template)
+    if template.language_default_id == template_language.language_id:
+        language_code = template_language.language.code
+        if template.wizard_action == WizardAction.MERGE:
+            raise ConflictError(
+                _(
+                    "Language %(language)s is the default language of interaction template "
+                    "%(code)s, whose Wizard Action Merge needs its e-mail attachment. Change the "
+                    "Wizard Action or the default language first."
+                )
+                % {"language": language_code, "code": template.code},
+                code="in_use",
+            )
+        template.language_default = None
+        template.save(update_fields=["language_default"])
+        notice_warning(
+            _(
+                "Interaction template %(code)s has no default language any more: %(language)s "
+                "was its default language."
+            )
+            % {"code": template.code, "language": language_code}
+        )
+    try:
+        template_language.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ConflictError(
+            _("Language %(language)s of interaction template %(code)s is still in use.")
+            % {"language": template_language.language.code, "code": template.code},
+            code="in_use",
+        ) from exc

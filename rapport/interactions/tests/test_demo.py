@@ -1,0 +1,35 @@
+"""The demo groups and templates."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.interactions.demo import load_demo_interactions
+from rapport.interactions.models import InteractionGroup, InteractionTemplate
+
+from .conftest import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_interactions_load_once(languages) -> None:
+    created: dict[str, int] = {}
+
+    def add(what: str, count: int) -> None:
+        created[what] = created.get(what, 0) + count
+
+    load_demo_interactions(add)
+    assert InteractionGroup.objects.count() == 4
+    assert InteractionTemplate.objects.count() == 12
+    assert created == {
+        "interaction groups": 4,
+        "interaction templates": 12,
+        "attachments": 3,
+        "interaction template languages": 15,
+    }
+    news = InteractionTemplate.objects.get(code="NEWS")
+    assert (news.wizard_action, news.language_default.code) == ("merge", "EN")
+    assert InteractionTemplate.objects.get(code="VISIT").unit_duration == 120
+    before = snapshot()
+    load_demo_interactions()
+    assert snapshot() == before
