@@ -41,10 +41,11 @@ def report(name: str, figure: float, baseline_name: str, baseline: float, unit: 
 
 def main() -> int:
     setup_django()
-    from bench import numbering
+    from bench import contacts, numbering
 
     print("Rapport benchmarks (best of several runs; ratio = figure / baseline, lower is better)")
     numbering.run(best_of, report)
+    contacts.run(best_of, report)
     return 0
 
 

@@ -311,3 +311,46 @@ def test_refusals_are_conflicts() -> None:
     with pytest.raises(ConflictError) as info:
         services.number_series_next(code="EMPTY", date=DAY)
     assert info.value.status == 409
+
+
+@pytest.mark.django_db
+def test_next_many_equals_repeated_next_and_crosses_lines():
+    from rapport.numbering.models import NumberSeries
+    from rapport.numbering.services import (
+        number_series_create,
+        number_series_next,
+        number_series_next_many,
+    )
+
+    def make(code):
+        return number_series_create(
+            code=code,
+            lines=[
+                {"starting_no": "A001", "ending_no": "A003"},
+                {"starting_no": "B001", "ending_no": "B009", "warning_no": "B002"},
+            ],
+        )
+
+    make("ONE")
+    make("MANY")
+    one_by_one = [number_series_next(code="ONE") for _ in range(5)]
+    assert (
+        number_series_next_many(code="MANY", count=5)
+        == one_by_one
+        == ["A001", "A002", "A003", "B001", "B002"]
+    )
+    lines = NumberSeries.objects.get(code="MANY").lines.order_by("line_no")
+    assert [(line.last_no_used, line.open) for line in lines] == [("A003", False), ("B002", True)]
+    assert number_series_next_many(code="MANY", count=0) == []
+
+
+@pytest.mark.django_db
+def test_next_many_is_all_or_nothing():
+    from rapport.core.errors import DomainError
+    from rapport.numbering.models import NumberSeriesLine
+    from rapport.numbering.services import number_series_create, number_series_next_many
+
+    number_series_create(code="TINY", lines=[{"starting_no": "T1", "ending_no": "T3"}])
+    with pytest.raises(DomainError):
+        number_series_next_many(code="TINY", count=4)
+    assert NumberSeriesLine.objects.get().last_no_used == ""

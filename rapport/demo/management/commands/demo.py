@@ -11,7 +11,11 @@ from rapport.demo.data import DEMO_PASSWORD_NOTE, DEMO_STEPS, demo_loaded, load_
 
 
 class Command(RapportCommand):
-    help = "Load the demo company (users, salespeople, number series, Marketing Setup)."
+    help = (
+        "Load the demo company: users, salespeople, number series, Marketing Setup, the "
+        "classification tables and 60 companies with 240 persons (contacts only into a "
+        "database without contacts)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
