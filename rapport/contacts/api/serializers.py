@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from rapport.contacts.importing import COLUMNS as CONTACT_COLUMNS
 from rapport.contacts.models import (
     BusinessRelation,
     Contact,
@@ -187,33 +188,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "no",
-            "type",
-            "name",
-            "company_no",
-            "company_name",
-            "address",
-            "address_2",
-            "post_code",
-            "city",
-            "country_code",
-            "territory_code",
-            "phone_no",
-            "mobile_phone_no",
-            "fax_no",
-            "email",
-            "job_title",
-            "language_code",
-            "correspondence_type",
-            "salesperson_code",
-            "exclude_from_segment",
-            "privacy_blocked",
-            "mailing_group_codes",
-            "industry_group_codes",
-            "job_responsibility_codes",
-            "business_relation_codes",
-        ]
+        # The columns of the CSV import/export, plus the company's name (read-only).
+        fields = [*CONTACT_COLUMNS[:4], "company_name", *CONTACT_COLUMNS[4:]]
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         fields = super().get_fields()
