@@ -242,3 +242,29 @@ def test_contact_list_query_count_does_not_grow(api_client, classified):
     with CaptureQueriesContext(connection) as many:
         api.get("/api/v1/contacts/")
     assert len(many) == len(few)
+
+
+def test_profile_questionnaire_update_filter_and_delete(api_client):
+    api = api_client()
+    api.post(
+        "/api/v1/profile-questionnaires/",
+        {"code": "SIZE", "description": "Size", "answers": [{"answer": "Small"}]},
+        format="json",
+    )
+    response = api.patch(
+        "/api/v1/profile-questionnaires/size/",
+        {
+            "description": "Company size",
+            "answers": [{"line_no": 10000, "answer": "S"}, {"answer": "L"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "code": "SIZE",
+        "description": "Company size",
+        "answers": [{"line_no": 10000, "answer": "S"}, {"line_no": 20000, "answer": "L"}],
+    }
+    assert api.get("/api/v1/profile-questionnaires/?search=company").json()["count"] == 1
+    assert api.delete("/api/v1/profile-questionnaires/SIZE/").status_code == 204
+    assert_error_shape(api.get("/api/v1/profile-questionnaires/SIZE/"), 404)
