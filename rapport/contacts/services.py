@@ -572,11 +572,3 @@ def contact_set_profile_answer(
 def contact_remove_profile_answer(*, contact: Contact, questionnaire: ProfileQuestionnaire) -> None:
     ContactProfileAnswer.objects.filter(contact=contact, questionnaire=questionnaire).delete()
 
-
-# The import and export of contacts live in their own module (they reuse the rules above).
-from rapport.contacts.importing import (  # noqa: E402, F401
-    ImportFailed,
-    ImportResult,
-    contacts_export,
-    contacts_import,
-)

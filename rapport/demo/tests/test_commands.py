@@ -196,3 +196,26 @@ def test_cli_maps_hyphenated_commands(monkeypatch):
 def test_cli_without_arguments_prints_help(capsys):
     assert main(["rapport"]) == 2
     assert "rapport serve" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["import-contacts", "export-contacts", "demo", "create-user"])
+def test_every_command_loads_in_a_fresh_process(command):
+    """Imports that only work after others (circular ones) show up only in a fresh process."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from rapport.cli import main; sys.exit(main())",
+            command,
+            "--help",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "usage:" in result.stdout
