@@ -61,3 +61,24 @@ class NotFoundError(DomainError):
 class PermissionDeniedError(DomainError):
     status = 403
     code = "permission_denied"
+
+
+class ErrorCollector:
+    """Collects field errors while a whole input is checked, so that one ValidationFailed can
+    name every bad field at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: Any) -> None:
+        self.errors.setdefault(name, []).append(str(message))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.errors
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)

@@ -36,7 +36,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rapport.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailed
+from rapport.core.errors import (
+    ConflictError,
+    DomainError,
+    ErrorCollector,
+    NotFoundError,
+    ValidationFailed,
+)
 from rapport.core.notices import notice_warning
 from rapport.numbering import rules
 from rapport.numbering.models import CODE_LENGTH, NumberSeries, NumberSeriesLine
@@ -295,29 +301,11 @@ def number_series_assign(
 # Creating, changing and deleting series
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: Any) -> None:
-        self.errors.setdefault(name, []).append(str(message))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.errors
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
-
-
 def _has_control_chars(text: str) -> bool:
     return any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
-def _clean_code(value: Any, errors: _Errors) -> str:
+def _clean_code(value: Any, errors: ErrorCollector) -> str:
     if not isinstance(value, str):
         errors.add("code", _("Code must be text."))
         return ""
@@ -337,7 +325,7 @@ def _clean_code(value: Any, errors: _Errors) -> str:
     return code
 
 
-def _clean_description(value: Any, errors: _Errors) -> str:
+def _clean_description(value: Any, errors: ErrorCollector) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -354,14 +342,14 @@ def _clean_description(value: Any, errors: _Errors) -> str:
     return text
 
 
-def _clean_flag(name: str, value: Any, errors: _Errors) -> bool:
+def _clean_flag(name: str, value: Any, errors: ErrorCollector) -> bool:
     if not isinstance(value, bool):
         errors.add(name, _("Must be true or false."))
         return False
     return value
 
 
-def _check_flags(default_nos: bool, manual_nos: bool, errors: _Errors) -> None:
+def _check_flags(default_nos: bool, manual_nos: bool, errors: ErrorCollector) -> None:
     if not default_nos and not manual_nos:
         errors.add(
             "default_nos",
@@ -396,7 +384,7 @@ def _stored_values(line: NumberSeriesLine | None) -> dict[str, Any]:
     return {name: getattr(line, name) for name in LINE_FIELDS if name != "line_no"}
 
 
-def _clean_number(value: Any, name: str, prefix: str, errors: _Errors) -> str | None:
+def _clean_number(value: Any, name: str, prefix: str, errors: ErrorCollector) -> str | None:
     label = LINE_LABELS[name]
     if value is None:
         value = ""
@@ -426,7 +414,7 @@ def _clean_number(value: Any, name: str, prefix: str, errors: _Errors) -> str | 
     return text
 
 
-def _clean_date(value: Any, name: str, prefix: str, errors: _Errors) -> Any:
+def _clean_date(value: Any, name: str, prefix: str, errors: ErrorCollector) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -443,7 +431,7 @@ def _clean_date(value: Any, name: str, prefix: str, errors: _Errors) -> Any:
     return _UNSET
 
 
-def _clean_increment(value: Any, prefix: str, errors: _Errors) -> int | None:
+def _clean_increment(value: Any, prefix: str, errors: ErrorCollector) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add(
             f"{prefix}.increment_by",
@@ -467,7 +455,7 @@ def _format_error(name: str, other: str, number: str) -> str:
     ) % {"field": LINE_LABELS[name], "other": LINE_LABELS[other], "number": number}
 
 
-def _harmonise(row: _LineRow, prefix: str, errors: _Errors) -> None:
+def _harmonise(row: _LineRow, prefix: str, errors: ErrorCollector) -> None:
     """The number rules of one line (NAV's UpdateNoSeriesLine, made stricter).
 
     * Ending, warning and last no. used have the starting no.'s format: the same text before
@@ -578,7 +566,7 @@ def _harmonise(row: _LineRow, prefix: str, errors: _Errors) -> None:
         )
 
 
-def _check_overlaps(rows: Sequence[_LineRow], errors: _Errors) -> None:
+def _check_overlaps(rows: Sequence[_LineRow], errors: ErrorCollector) -> None:
     """Lines with the same starting date are used one after the other, so their ranges (of the
     same format) may not overlap: the numbers would be handed out twice."""
     by_date: dict[datetime.date | None, list[_LineRow]] = {}
@@ -616,7 +604,7 @@ def _is_line_no(value: Any) -> bool:
 
 
 def _clean_lines(
-    lines: Any, stored_lines: Iterable[NumberSeriesLine], errors: _Errors
+    lines: Any, stored_lines: Iterable[NumberSeriesLine], errors: ErrorCollector
 ) -> list[_LineRow]:
     """Validate the submitted set of lines. Lines are matched to stored ones by `line_no`; a
     line without `line_no` is new and gets the next free one (steps of 10000, as NAV). For a
@@ -745,7 +733,7 @@ def number_series_create(
     warning and last no. used of the same format; widths harmonised; starting ≤ warning ≤
     ending; increment-by no. 1 to 1,000,000; lines with one starting date may not overlap).
     Numbers are trimmed and upper-cased (NAV's Code20). Open is computed, never given."""
-    errors = _Errors()
+    errors = ErrorCollector()
     code = _clean_code(code, errors)
     description = _clean_description(description, errors)
     default_nos = _clean_flag("default_nos", default_nos, errors)
@@ -789,7 +777,7 @@ def number_series_update(
     out of a stored line keeps its value (so last no. used and last date used drawn meanwhile
     survive an edit of another field). The lines are locked while they are checked and
     written, so a concurrent draw waits. All or nothing."""
-    errors = _Errors()
+    errors = ErrorCollector()
     with transaction.atomic():
         try:
             # NO KEY: records referencing the series (a contact drawn and inserted in one
