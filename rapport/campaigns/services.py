@@ -1,8 +1,16 @@
-"""Business operations on campaigns (NAV's Campaign, table 5071).
+"""Business operations on campaigns (NAV's Campaign, table 5071) and campaign entries (table
+5072).
 
-Each function is one transaction and raises a DomainError with a user-facing message. The
-campaign pages and the writable API arrive with the campaigns issue; these operations are what
-they (and the demo data) call.
+Each function is one transaction and raises a DomainError with a user-facing message. The API
+(`/api/v1/campaigns/`), the campaign pages and the demo data call these operations.
+
+Where Rapport differs from NAV on purpose (for docs/differences.md):
+
+* Every single interaction with a campaign gets a campaign entry of its own; NAV lets all
+  single interactions of one campaign share one entry (pain point 5), so canceling that entry
+  canceled all of them.
+* A campaign that interactions or campaign entries refer to cannot be deleted (NAV deletes its
+  campaign entries and, with them, their interactions).
 """
 
 from __future__ import annotations
@@ -10,17 +18,21 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rapport.campaigns.models import DESCRIPTION_LENGTH, Campaign
+from rapport.campaigns.models import DESCRIPTION_LENGTH, Campaign, CampaignEntry
 from rapport.contacts.models import Salesperson
-from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core import permissions
+from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from rapport.numbering.services import number_series_assign
 from rapport.setup.selectors import marketing_setup_get
 
 _UNSET: Any = object()
+_NUMBER_ATTEMPTS = 5
+CAMPAIGN_ENTRY_NO_LOCK = 5072_0001  # NAV's table no. 5072: the key of the entry-number lock
 
 
 def _clean_description(value: Any, errors: dict[str, list[str]]) -> str:
@@ -162,15 +174,103 @@ def campaign_update(
 
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
-    """Delete a campaign nothing refers to (an interaction template's default campaign, say)."""
+    """Delete a campaign nothing refers to (an interaction template's default campaign, its
+    interactions or campaign entries)."""
     try:
         campaign.delete()
     except (ProtectedError, RestrictedError) as exc:
         raise ConflictError(
             _(
-                "Campaign %(no)s is still in use (for example as the campaign of an "
-                "interaction template) and cannot be deleted."
+                "Campaign %(no)s is still in use (by interactions, campaign entries or as the "
+                "campaign of an interaction template) and cannot be deleted."
             )
             % {"no": campaign.no},
             code="in_use",
         ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaign entries
+
+
+def campaign_entry_create(
+    *,
+    campaign: Campaign,
+    date: datetime.date,
+    description: str = "",
+    user: Any = None,
+    salesperson: Salesperson | None = None,
+    segment_no: str = "",
+    register_no: int | None = None,
+) -> CampaignEntry:
+    """Record one logging of `campaign` (reference 1.13) under the next entry number (the
+    highest + 1, handed out under a transaction-level lock on PostgreSQL; should another
+    writer still take the number, this one tries the next). Called by the interaction log for
+    each logged interaction with a campaign, and by segment logging for each logged segment.
+    The description is cut to 100 characters."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # serialise the numbering (see the docstring)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CAMPAIGN_ENTRY_NO_LOCK])
+        for attempt in range(_NUMBER_ATTEMPTS):
+            highest = CampaignEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+            entry = CampaignEntry(
+                entry_no=highest + 1,
+                campaign=campaign,
+                description=str(description or "")[:DESCRIPTION_LENGTH],
+                date=date,
+                user=user,
+                salesperson=salesperson,
+                segment_no=segment_no,
+                register_no=register_no,
+                created_at=timezone.now(),
+            )
+            try:
+                with transaction.atomic():
+                    entry.save(force_insert=True)
+            except IntegrityError:
+                if attempt == _NUMBER_ATTEMPTS - 1:
+                    raise
+                continue
+            return entry
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_marketing(actor: Any) -> None:
+    if actor is not None and not permissions.user_can(actor, permissions.MARKETING):
+        raise PermissionDeniedError(_("Your role does not allow canceling campaign entries."))
+
+
+def _set_entry_canceled(actor: Any, entry: CampaignEntry, canceled: bool) -> CampaignEntry:
+    from rapport.interactions.models import InteractionLogEntry
+
+    _check_marketing(actor)
+    try:
+        current = CampaignEntry.objects.select_for_update().get(pk=entry.pk)
+    except CampaignEntry.DoesNotExist:
+        raise ConflictError(
+            _("Campaign entry %(no)s no longer exists.") % {"no": entry.entry_no},
+            code="not_found",
+        ) from None
+    if current.canceled != canceled:
+        current.canceled = canceled
+        current.save(update_fields=["canceled"])
+        InteractionLogEntry.objects.filter(campaign_entry=current, postponed=False).update(
+            canceled=canceled, modified_at=timezone.now()
+        )
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def campaign_entry_cancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
+    """Cancel a campaign entry and, with it, all its interactions (NAV's Switch Check Mark in
+    Canceled on campaign entries). Needs the marketing capability. Canceling a canceled entry
+    changes nothing."""
+    return _set_entry_canceled(actor, entry, True)
+
+
+@transaction.atomic
+def campaign_entry_uncancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
+    """Un-cancel a campaign entry and all its interactions. Needs the marketing capability."""
+    return _set_entry_canceled(actor, entry, False)

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -539,9 +540,14 @@ def _refresh_search_text(queryset: Any) -> None:
 
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
-    """Delete a contact. Deleting a company deletes its persons too (NAV). Contacts that later
-    work refers to (interactions, segment lines) follow the rules of those apps."""
+    """Delete a contact. Deleting a company deletes its persons too (NAV). The interaction log
+    keeps their interactions (reference 1.14): a person's move to its company; a company's
+    (with its persons') keep no contact. Segment lines follow the rules of their app."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if apps.is_installed("rapport.interactions"):
+        from rapport.interactions.services import interactions_detach_contact
+
+        interactions_detach_contact(contact=contact)
     if contact.type == ContactType.COMPANY:
         contact.persons.all().delete()
     contact.delete()
@@ -571,4 +577,3 @@ def contact_set_profile_answer(
 @transaction.atomic
 def contact_remove_profile_answer(*, contact: Contact, questionnaire: ProfileQuestionnaire) -> None:
     ContactProfileAnswer.objects.filter(contact=contact, questionnaire=questionnaire).delete()
-

@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from rapport.interactions.models import (
     InteractionGroup,
+    InteractionLogEntry,
+    InteractionLogEntryComment,
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
@@ -61,3 +63,39 @@ class InteractionTemplateAdmin(ViewOnlyAdmin):
     search_fields = ("code", "description")
     list_select_related = ("group", "language_default", "campaign")
     inlines = [InteractionTemplateLanguageInline]
+
+
+class InteractionLogEntryCommentInline(admin.TabularInline):
+    model = InteractionLogEntryComment
+    fields = ("line_no", "date", "comment")
+    extra = 0
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InteractionLogEntry)
+class InteractionLogEntryAdmin(ViewOnlyAdmin):
+    list_display = (
+        "entry_no",
+        "date",
+        "contact",
+        "template",
+        "description",
+        "salesperson",
+        "cost",
+        "duration",
+        "canceled",
+        "postponed",
+    )
+    list_filter = ("canceled", "postponed", "group")
+    search_fields = ("=entry_no", "description", "contact__no", "contact__name")
+    list_select_related = ("contact", "template", "salesperson")
+    raw_id_fields = ("contact", "contact_company", "attachment", "campaign_entry")
+    inlines = [InteractionLogEntryCommentInline]

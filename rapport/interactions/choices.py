@@ -1,12 +1,19 @@
-"""Option values of interaction templates (reference 1.2). Stored values are the lower-case
-words of the API; blank is ""."""
+"""Option values of interaction templates and log entries (reference 1.2). Stored values are
+the lower-case words of the API; blank is ""."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.choices import CorrespondenceType
 
-__all__ = ["CorrespondenceType", "InformationFlow", "InitiatedBy", "WizardAction"]
+__all__ = [
+    "CorrespondenceType",
+    "DeliveryStatus",
+    "Evaluation",
+    "InformationFlow",
+    "InitiatedBy",
+    "WizardAction",
+]
 
 
 class InformationFlow(models.TextChoices):
@@ -26,3 +33,24 @@ class WizardAction(models.TextChoices):
     OPEN = "open", _("Open")
     IMPORT = "import", _("Import")
     MERGE = "merge", _("Merge")
+
+
+class Evaluation(models.TextChoices):
+    """How an interaction went (reference 1.2), set when it is logged or afterwards."""
+
+    BLANK = "", _("(blank)")
+    VERY_POSITIVE = "very_positive", _("Very Positive")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    VERY_NEGATIVE = "very_negative", _("Very Negative")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where sending an interaction's attachment stands (API.md); blank: nothing to deliver."""
+
+    BLANK = "", _("(blank)")
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

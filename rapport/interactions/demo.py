@@ -1,16 +1,30 @@
-"""The demo's interaction groups and templates: letters, e-mails, phone calls and meetings
-with their costs, durations and languages. Made through the services; safe to run twice (what
-exists is left alone). `rapport.demo` calls `load_demo_interactions`."""
+"""The demo's interaction groups and templates (letters, e-mails, phone calls and meetings
+with their costs, durations and languages), two campaigns and the interaction log: 600 logged
+interactions over the last 18 months with the demo contacts (some canceled, some with a
+campaign) and a few postponed ones. Made through the services, so the demo obeys every rule a
+user's data does; safe to run twice (what exists is left alone; the log is only made while it
+is empty). `rapport.demo` calls `load_demo_interactions`."""
 
 from __future__ import annotations
 
+import datetime
+import random
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db.models import Max
+from django.utils import timezone
+
+from rapport.attachments.models import Attachment
 from rapport.attachments.services import attachment_create
-from rapport.contacts.models import Language
-from rapport.interactions import services
-from rapport.interactions.models import InteractionGroup, InteractionTemplate
+from rapport.campaigns.models import Campaign
+from rapport.campaigns.services import campaign_create, campaign_entry_create
+from rapport.contacts.models import Contact, Language, Salesperson
+from rapport.core.errors import DomainError
+from rapport.core.models import User
+from rapport.core.notices import collect_notices
+from rapport.interactions import selectors, services
+from rapport.interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
 
 GROUPS = [
     ("LETTER", "Letters"),
@@ -51,9 +65,10 @@ NEWS_BODIES = {
 
 
 def load_demo_interactions(add: Callable[[str, int], None] | None = None) -> None:
-    """Create the demo groups and templates that do not exist yet. `add(what, count)` is told
-    what was created (e.g. `DemoSummary.add`). The newsletter gets an e-mail attachment per
-    language and the wizard action Merge."""
+    """Create the demo groups and templates that do not exist yet, then (when there are
+    contacts and the log is empty) the demo campaigns and interaction log. `add(what, count)`
+    is told what was created (e.g. `DemoSummary.add`). The newsletter gets an e-mail
+    attachment per language and the wizard action Merge."""
 
     def count(what: str, number: int = 1) -> None:
         if add is not None and number:
@@ -102,3 +117,197 @@ def load_demo_interactions(add: Callable[[str, int], None] | None = None) -> Non
                 language_default="EN",
                 wizard_action="merge" if code == "NEWS" else template.wizard_action,
             )
+    load_demo_log(add)
+
+
+# --- The interaction log ----------------------------------------------------------------------
+
+LOG_SEED = 2027
+LOGGED = 600
+POSTPONED = 6
+CANCELED_SHARE = 0.04
+DAYS = 548  # about 18 months
+
+# template, weight, correspondence type to log with (None: the template's, resolved against
+# the contact's preference). Calls, meetings and the e-mails without an attachment are logged
+# without a channel, letters on paper: correspondence type Email needs an attachment to send.
+MIX: list[tuple[str, int, str | None]] = [
+    ("OUTGOING", 20, ""),
+    ("INCOMING", 12, ""),
+    ("FOLLOWUP", 10, ""),
+    ("VISIT", 8, ""),
+    ("LUNCH", 4, ""),
+    ("PRESENT", 3, ""),
+    ("ABSTRACT", 6, "hard_copy"),
+    ("INVIT", 6, "hard_copy"),
+    ("THANKS", 5, "hard_copy"),
+    ("NEWS", 12, None),
+    ("EMAIL", 10, ""),
+    ("OFFER", 4, ""),
+]
+EVALUATIONS = ["", "very_positive", "positive", "neutral", "negative", "very_negative"]
+EVALUATION_WEIGHTS = [6, 2, 5, 3, 1, 1]
+CALLS = {"OUTGOING", "FOLLOWUP"}
+MEETINGS = {"VISIT", "LUNCH", "PRESENT"}
+# description, campaign starts this many days ago, lasts this many days, its templates
+CAMPAIGNS = [
+    ("Spring trade fair", 420, 60, {"INVIT", "PRESENT", "VISIT"}),
+    ("Autumn newsletter", 150, 90, {"NEWS", "OFFER"}),
+]
+
+
+def _demo_campaigns(today: datetime.date, add: Callable[[str, int], None]) -> list[tuple]:
+    """The demo campaigns (created when missing; none without Campaign Nos.), as
+    (campaign, first day, last day, template codes)."""
+    found = []
+    for description, starts, days, codes in CAMPAIGNS:
+        first = today - datetime.timedelta(days=starts)
+        last = first + datetime.timedelta(days=days)
+        campaign = Campaign.objects.filter(description=description).first()
+        if campaign is None:
+            try:
+                campaign = campaign_create(
+                    description=description,
+                    starting_date=first,
+                    ending_date=last,
+                    salesperson=Salesperson.objects.filter(code="MV").first(),
+                    work_date=today,
+                )
+            except DomainError:
+                continue
+            add("campaigns", 1)
+        found.append((campaign, first, last, codes))
+    return found
+
+
+def load_demo_log(add: Callable[[str, int], None] | None = None) -> None:
+    """600 logged interactions with the demo contacts over the last 18 months (about 4 %
+    canceled; those of a campaign's templates in its period with that campaign) and 6
+    postponed ones. Nothing happens while the log has entries, or without contacts,
+    templates, salespeople or the admin user. The same every time (a seeded generator).
+
+    Set-based, under the same rules: `interaction_prepare` computes and checks each entry
+    exactly as `interaction_create` would (template defaults, required fields, downgrade,
+    attachment checks, who may log it); the entries are then inserted together with the next
+    entry numbers, a campaign entry each (`campaign_entry_create`) and one read-only copy per
+    template attachment, shared by its entries (as a logged segment shares one). The drafts
+    go through `interaction_create`."""
+
+    def count(what: str, number: int = 1) -> None:
+        if add is not None and number:
+            add(what, number)
+
+    if InteractionLogEntry.objects.exists():
+        return
+    admin = User.objects.filter(username="admin").first()
+    codes = [code for code, _weight, _channel in MIX]
+    templates = {
+        template.code: template
+        for template in selectors.interaction_template_list()
+        .filter(code__in=codes)
+        .prefetch_related("languages__language", "languages__attachment")
+    }
+    contacts = list(
+        Contact.objects.filter(privacy_blocked=False)
+        .select_related("company", "salesperson__user", "language")
+        .order_by("no")
+    )
+    salespeople = list(Salesperson.objects.select_related("user").order_by("code"))
+    if admin is None or not contacts or not salespeople or len(templates) < len(MIX):
+        return
+    rng = random.Random(LOG_SEED)
+    today = timezone.localdate()
+    campaigns = _demo_campaigns(today, count)
+    plans = []
+    for _index in range(LOGGED):
+        code, _weight, channel = rng.choices(MIX, weights=[weight for _c, weight, _h in MIX])[0]
+        date = today - datetime.timedelta(days=rng.randrange(DAYS))
+        plans.append((date, code, channel, rng.choice(contacts), rng.random(), rng.random()))
+    plans.sort(key=lambda plan: plan[0])
+
+    entries: list[InteractionLogEntry] = []
+    sources: list[Attachment | None] = []
+    with collect_notices():  # the downgrade notices are for a person at a form
+        for date, code, channel, contact, luck, mood in plans:
+            salesperson = contact.salesperson or salespeople[0]
+            campaign = next(
+                (
+                    c
+                    for c, first, last, kinds in campaigns
+                    if code in kinds and first <= date <= last
+                ),
+                None,
+            )
+            evaluation = ""
+            if code in CALLS | MEETINGS:
+                evaluation = rng.choices(EVALUATIONS, weights=EVALUATION_WEIGHTS)[0]
+            prepared = services.interaction_prepare(
+                actor=salesperson.user if salesperson.user_id else admin,
+                contact=contact,
+                template=templates[code],
+                salesperson=salesperson,
+                correspondence_type=channel,
+                date=date,
+                time=datetime.time(8 + int(mood * 10), 5 * rng.randrange(12)),
+                evaluation=evaluation,
+                successful=not (code in CALLS and luck < 0.12),
+                campaign=campaign or "",
+            )
+            prepared.entry.canceled = luck > 1 - CANCELED_SHARE
+            entries.append(prepared.entry)
+            sources.append(prepared.attachment)
+    _insert_entries(entries, sources)
+    count("interactions", len(entries))
+    count("canceled interactions", sum(entry.canceled for entry in entries))
+
+    drafts = [("OUTGOING", "call notes"), ("VISIT", "visit report"), ("OFFER", "offer")]
+    for index in range(POSTPONED):
+        contact = rng.choice(contacts)
+        salesperson = contact.salesperson or salespeople[0]
+        draft_code, what = drafts[index % len(drafts)]
+        services.interaction_create(
+            actor=salesperson.user if salesperson.user_id else admin,
+            contact=contact,
+            # Every other draft has no template yet: only the contact is required.
+            template=templates[draft_code] if index % 2 == 0 else None,
+            salesperson=salesperson,
+            description=f"To finish: {what}",
+            correspondence_type="",
+            postpone=True,
+        )
+    count("postponed interactions", POSTPONED)
+
+
+def _insert_entries(entries: list[InteractionLogEntry], sources: list[Attachment | None]) -> None:
+    """Insert prepared entries with their campaign entries, the read-only attachment copies
+    (one per source attachment) and, under the entry-number lock (taken last, as
+    `interaction_create` takes it), the next entry numbers."""
+    copies: dict[int, Attachment] = {}
+    now = timezone.now()
+    for entry, source in zip(entries, sources, strict=True):
+        entry.created_at = entry.modified_at = now
+        if source is not None:
+            if source.pk not in copies:
+                copies[source.pk] = attachment_create(
+                    kind=source.kind,
+                    file_name=source.file_name,
+                    subject=source.subject,
+                    body_html=source.body_html,
+                    body_text=source.body_text,
+                    content=bytes(source.content or b""),
+                    read_only=True,
+                )
+            entry.attachment = copies[source.pk]
+        if entry.campaign is not None:
+            entry.campaign_entry = campaign_entry_create(
+                campaign=entry.campaign,
+                date=entry.date or now.date(),
+                description=entry.description,
+                user=entry.user,
+                salesperson=entry.salesperson,
+            )
+    services.lock_entry_numbers()
+    highest = InteractionLogEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    for number, entry in enumerate(entries, start=highest + 1):
+        entry.entry_no = number
+    InteractionLogEntry.objects.bulk_create(entries, batch_size=500)

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-import django_filters
+from typing import Any
 
-from rapport.interactions.models import InteractionGroup, InteractionTemplate
+import django_filters
+from django import forms
+from django_filters.constants import EMPTY_VALUES
+
+from rapport.interactions.choices import Evaluation
+from rapport.interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
+
+MAX_ENTRY_NO = 2_147_483_647
 
 
 class InteractionGroupFilterSet(django_filters.FilterSet):
@@ -36,3 +43,52 @@ class InteractionTemplateFilterSet(django_filters.FilterSet):
             "wizard_action",
             "campaign_no",
         ]
+
+
+class CodeFilter(django_filters.CharFilter):
+    """An exact match on a code or number, which are stored in upper case (so the unique
+    index serves the lookup, unlike `iexact`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in EMPTY_VALUES:
+            return qs
+        return super().filter(qs, str(value).strip().upper())
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class InteractionLogFilterSet(django_filters.FilterSet):
+    """The interaction log's filters, by the API's names (reference 2.7). The selectors apply
+    the same set to a plain dict (`selectors.filter_interactions`), for the pages and the CLI.
+    Codes and numbers match exactly (case-insensitive); dates are inclusive."""
+
+    entry_no = IntegerFilter(field_name="entry_no", min_value=1, max_value=MAX_ENTRY_NO)
+    contact_no = CodeFilter(field_name="contact__no", help_text="The contact (person or company).")
+    company_no = CodeFilter(
+        field_name="contact_company__no",
+        help_text="The company: its own interactions and those of its persons.",
+    )
+    salesperson_code = CodeFilter(field_name="salesperson__code")
+    template_code = CodeFilter(field_name="template__code")
+    group_code = CodeFilter(field_name="group__code")
+    campaign_no = CodeFilter(field_name="campaign__no")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    canceled = django_filters.BooleanFilter()
+    postponed = django_filters.BooleanFilter(
+        help_text="true lists the postponed interactions; the log (false) is the default."
+    )
+    attempt_failed = django_filters.BooleanFilter()
+    evaluation = django_filters.ChoiceFilter(
+        choices=[choice for choice in Evaluation.choices if choice[0]]
+    )
+
+    class Meta:
+        model = InteractionLogEntry
+        fields: list[str] = []

@@ -1,4 +1,5 @@
-"""Interaction groups, templates and template languages (reference 1.3–1.5).
+"""Interaction groups, templates and template languages (reference 1.3–1.5), and the
+interaction log (1.7) with its comment lines.
 
 A template is a bag of defaults that an interaction copies when it is created (see
 `selectors.template_defaults_for`); nothing in the interaction log refers back to it for values.
@@ -6,18 +7,28 @@ A template is a bag of defaults that an interaction copies when it is created (s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.choices import CorrespondenceType
-from rapport.interactions.choices import InformationFlow, InitiatedBy, WizardAction
+from rapport.interactions.choices import (
+    DeliveryStatus,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    WizardAction,
+)
 
 CODE_LENGTH = 10
 DESCRIPTION_LENGTH = 100
 COST_DIGITS = 18
 COST_PLACES = 2
 DURATION_DIGITS = 18
+NO_LENGTH = 20
+COMMENT_LENGTH = 250
 
 
 class InteractionGroup(models.Model):
@@ -178,3 +189,268 @@ class InteractionTemplateLanguage(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.template.get_absolute_url()
+
+
+class InteractionLogEntry(models.Model):
+    """One interaction with a contact (reference 1.7): self-contained (the values were copied
+    from the template when it was logged) and changed only through the services: cancel,
+    evaluate, comments, and finishing a postponed one.
+
+    * `entry_no`: the highest + 1, assigned when the entry is created (never reused while the
+      entry exists; a postponed entry keeps its number when it is finished).
+    * `postponed`: a draft saved to finish later (only the contact is required); never in the
+      log list or any statistic. `canceled`: soft-deleted; counted nowhere either.
+    * `contact` / `contact_company`: the contact and its company at logging time (a company's
+      company is itself; blank for a person without one). Relations, not copied numbers: a
+      contact's number never changes, and the log shows its current name. Deleting a contact
+      through `contacts.services.contact_delete` rewrites them as NAV does (a person's entries
+      move to its company: `services.interactions_detach_contact`); any other deletion leaves
+      the entries without contact (SET NULL) rather than being refused by the log.
+    * `logged_segment_entry_no`: the logged segment the entry was logged with (the segments
+      issue turns it into a relation); `segment_no` is text: the segment no longer exists.
+    """
+
+    entry_no = models.PositiveIntegerField(_("entry no."), unique=True)
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    contact_company = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact company"),
+        on_delete=models.SET_NULL,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="company_interaction_log_entries",
+    )
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="log_entries",
+    )
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="log_entries",
+    )
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
+    salesperson = models.ForeignKey(
+        "contacts.Salesperson",
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    time = models.TimeField(_("time of interaction"), null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost"), max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
+    )
+    duration = models.DecimalField(
+        _("duration (min.)"), max_digits=DURATION_DIGITS, decimal_places=0, default=0
+    )
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=10,
+        choices=InitiatedBy.choices,
+        blank=True,
+        default=InitiatedBy.BLANK,
+    )
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=15,
+        choices=Evaluation.choices,
+        blank=True,
+        default=Evaluation.BLANK,
+    )
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        choices=CorrespondenceType.choices,
+        blank=True,
+        default=CorrespondenceType.BLANK,
+    )
+    language = models.ForeignKey(
+        "contacts.Language",
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        db_index=False,  # the first column of an index below
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    campaign_entry = models.ForeignKey(
+        "campaigns.CampaignEntry",
+        verbose_name=_("campaign entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    campaign_target = models.BooleanField(_("campaign target"), default=False)
+    campaign_response = models.BooleanField(_("campaign response"), default=False)
+    segment_no = models.CharField(_("segment no."), max_length=NO_LENGTH, blank=True)
+    logged_segment_entry_no = models.PositiveIntegerField(
+        _("logged segment entry no."), null=True, blank=True
+    )
+    attachment = models.ForeignKey(
+        "attachments.Attachment",
+        verbose_name=_("attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+    )
+    canceled = models.BooleanField(_("canceled"), default=False)
+    postponed = models.BooleanField(_("postponed"), default=False)
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        default=DeliveryStatus.BLANK,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(_("last modified at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-entry_no"]
+        verbose_name = _("interaction log entry")
+        verbose_name_plural = _("interaction log entries")
+        # The reference's secondary keys (1.7) that the statistics filter on: equality columns
+        # first, the date range last.
+        indexes = [
+            models.Index(
+                fields=["contact_company", "canceled", "postponed", "date"],
+                name="interactions_log_company",
+            ),
+            models.Index(
+                fields=["contact", "canceled", "postponed", "date"],
+                name="interactions_log_contact",
+            ),
+            models.Index(
+                fields=["group", "canceled", "postponed", "date"],
+                name="interactions_log_group",
+            ),
+            models.Index(
+                fields=["template", "canceled", "postponed", "date"],
+                name="interactions_log_template",
+            ),
+            models.Index(
+                fields=["salesperson", "canceled", "postponed", "date"],
+                name="interactions_log_salesperson",
+            ),
+            models.Index(
+                fields=["campaign", "canceled", "postponed", "date"],
+                name="interactions_log_campaign",
+            ),
+            models.Index(
+                fields=["logged_segment_entry_no", "postponed"],
+                name="interactions_log_segment",
+            ),
+            models.Index(fields=["postponed", "date"], name="interactions_log_postponed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0), name="interactions_log_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration__gte=0),
+                name="interactions_log_duration_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(canceled=True, postponed=True),
+                name="interactions_log_postponed_not_canceled",
+            ),
+            # A logged (not postponed) interaction always has its template, salesperson and
+            # date (reference 2.1.5); only a draft may lack them.
+            models.CheckConstraint(
+                condition=models.Q(postponed=True)
+                | models.Q(
+                    template__isnull=False,
+                    group__isnull=False,
+                    salesperson__isnull=False,
+                    date__isnull=False,
+                ),
+                name="interactions_log_logged_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_no} – {self.description}" if self.description else str(self.entry_no)
+
+    @property
+    def successful(self) -> bool:
+        """The wizard's "Was Successful": the opposite of `attempt_failed`."""
+        return not self.attempt_failed
+
+
+class InteractionLogEntryComment(models.Model):
+    """A comment line of a log entry (NAV's Inter. Log Entry Comment Line, table 5123)."""
+
+    entry = models.ForeignKey(
+        InteractionLogEntry,
+        verbose_name=_("interaction log entry"),
+        # The services delete an entry's comments with it (`services._delete_entries`), so
+        # that deleting many canceled entries is two set-based DELETE statements; the foreign
+        # key in the database still refuses an entry deleted any other way.
+        on_delete=models.DO_NOTHING,
+        related_name="comments",
+    )
+    line_no = models.PositiveIntegerField(_("line no."))
+    date = models.DateField(_("date"))
+    comment = models.CharField(_("comment"), max_length=COMMENT_LENGTH)
+
+    class Meta:
+        ordering = ["entry", "line_no"]
+        verbose_name = _("interaction comment")
+        verbose_name_plural = _("interaction comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "line_no"], name="interactions_comment_unique_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.line_no}: {self.comment}"

@@ -1,20 +1,39 @@
-"""Reads of interaction groups and templates shared by the UI, API and CLI, and the defaults an
-interaction copies from its template."""
+"""Reads of interaction groups and templates shared by the UI, API and CLI, the defaults an
+interaction copies from its template, and the interaction log: its lists, a contact's
+timeline and the statistics (reference 2.8)."""
 
 from __future__ import annotations
 
+import datetime
 import decimal
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from rapport.contacts.models import ContactType
 from rapport.core.choices import CorrespondenceType
-from rapport.core.errors import NotFoundError
+from rapport.core.errors import NotFoundError, ValidationFailed
+from rapport.interactions.choices import InitiatedBy
+from rapport.interactions.filtersets import MAX_ENTRY_NO, InteractionLogFilterSet
 from rapport.interactions.models import (
     InteractionGroup,
+    InteractionLogEntry,
+    InteractionLogEntryComment,
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
@@ -208,3 +227,367 @@ def template_defaults_for(
             previous=previous_correspondence_type,
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The interaction log
+
+LOG_FILTERS = tuple(InteractionLogFilterSet.base_filters)
+"""The filter names of the log's lists (the API's query parameters)."""
+
+
+def filter_interactions(
+    queryset: QuerySet[InteractionLogEntry],
+    filters: Mapping[str, Any],
+    *,
+    allowed: Collection[str] = LOG_FILTERS,
+) -> QuerySet[InteractionLogEntry]:
+    """`queryset` narrowed by `filters` (the API's names: `contact_no`, `company_no`,
+    `salesperson_code`, `template_code`, `group_code`, `campaign_no`, `date_from`, `date_to`,
+    `canceled`, `entry_no`, ...; values as text or as dates, numbers and booleans). An unknown
+    name or a bad value raises ValidationFailed naming it; None and "" filter nothing."""
+    unknown = sorted(set(filters) - set(allowed))
+    if unknown:
+        names = ", ".join(sorted(allowed))
+        raise ValidationFailed(
+            {
+                str(name): [_("Unknown filter. The filters are: %(names)s.") % {"names": names}]
+                for name in unknown
+            }
+        )
+    data = {name: value for name, value in filters.items() if value is not None}
+    filterset = InteractionLogFilterSet(data=data, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationFailed(
+            {
+                name: [str(message) for message in messages]
+                for name, messages in filterset.errors.items()
+            }
+        )
+    return filterset.qs
+
+
+def _for_lists(queryset: QuerySet[InteractionLogEntry]) -> QuerySet[InteractionLogEntry]:
+    """What a list row shows, in the same query: the contact, its company, template, group,
+    salesperson, language, campaign and campaign entry; `attachment_no`, `user_name` and
+    `has_comments` as annotations (the attachment's content and the user row stay unread)."""
+    comments = InteractionLogEntryComment.objects.filter(entry=OuterRef("pk"))
+    return queryset.select_related(
+        "contact",
+        "contact_company",
+        "template",
+        "group",
+        "salesperson",
+        "language",
+        "campaign",
+        "campaign_entry",
+    ).annotate(
+        attachment_no=F("attachment__no"),
+        user_name=F("user__username"),
+        has_comments=Exists(comments),
+    )
+
+
+def interaction_log(filters: Mapping[str, Any] | None = None) -> QuerySet[InteractionLogEntry]:
+    """The interaction log (reference 2.7): logged entries, canceled ones included (filter
+    `canceled`), never postponed ones; newest first; with what a list row shows (one query)."""
+    base = InteractionLogEntry.objects.filter(postponed=False)
+    allowed = [name for name in LOG_FILTERS if name != "postponed"]
+    return _for_lists(filter_interactions(base, filters or {}, allowed=allowed)).order_by(
+        "-entry_no"
+    )
+
+
+def postponed_interactions(
+    filters: Mapping[str, Any] | None = None,
+) -> QuerySet[InteractionLogEntry]:
+    """The postponed interactions (reference 2.2), newest first, filtered like the log."""
+    base = InteractionLogEntry.objects.filter(postponed=True)
+    allowed = [name for name in LOG_FILTERS if name not in ("postponed", "canceled")]
+    return _for_lists(filter_interactions(base, filters or {}, allowed=allowed)).order_by(
+        "-entry_no"
+    )
+
+
+def interaction_list(filters: Mapping[str, Any] | None = None) -> QuerySet[InteractionLogEntry]:
+    """Logged and postponed entries (filter `postponed` to choose), newest first."""
+    return _for_lists(
+        filter_interactions(InteractionLogEntry.objects.all(), filters or {})
+    ).order_by("-entry_no")
+
+
+def interaction_get(entry_no: Any) -> InteractionLogEntry:
+    """The entry (logged or postponed) with `entry_no`; NotFoundError if none."""
+    try:
+        number = int(str(entry_no).strip())
+    except ValueError:
+        number = 0
+    if 1 <= number <= MAX_ENTRY_NO:
+        found = _for_lists(InteractionLogEntry.objects.filter(entry_no=number)).first()
+        if found is not None:
+            return found
+    raise NotFoundError(_("There is no interaction %(no)s.") % {"no": str(entry_no)[:20]})
+
+
+def interaction_comments(entry: InteractionLogEntry) -> QuerySet[InteractionLogEntryComment]:
+    return InteractionLogEntryComment.objects.filter(entry=entry).order_by("line_no")
+
+
+def interaction_comment_get(entry: InteractionLogEntry, line_no: Any) -> InteractionLogEntryComment:
+    """The entry's comment line `line_no`; NotFoundError if none."""
+    try:
+        number = int(str(line_no).strip())
+    except ValueError:
+        number = 0
+    found = (
+        interaction_comments(entry).filter(line_no=number).select_related("entry").first()
+        if 1 <= number <= MAX_ENTRY_NO
+        else None
+    )
+    if found is None:
+        raise NotFoundError(
+            _("Interaction %(no)s has no comment line %(line)s.")
+            % {"no": entry.entry_no, "line": str(line_no)[:20]}
+        )
+    return found
+
+
+def _contact_scope(contact: Any) -> Q:
+    """Reference 2.8's contact scope: a company's entries (its own and its persons', by the
+    company they were logged with); a person's own entries."""
+    if contact.type == ContactType.COMPANY:
+        return Q(contact_company=contact)
+    return Q(contact=contact)
+
+
+def contact_timeline(
+    contact: Any, *, include_canceled: bool = True
+) -> QuerySet[InteractionLogEntry]:
+    """A contact's interactions, newest first (date, time, entry no.): a company's include
+    its persons'; postponed ones never. One query whatever the number of entries (paginate
+    it on a page); canceled entries are marked (`canceled`), or left out."""
+    queryset = InteractionLogEntry.objects.filter(_contact_scope(contact), postponed=False)
+    if not include_canceled:
+        queryset = queryset.filter(canceled=False)
+    return _for_lists(queryset).order_by("-date", "-time", "-entry_no")
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics (reference 2.8): computed by the database, one aggregate query each. Unlike NAV,
+# canceled entries are left out of every figure (NAV counts them in the contact's date of last
+# interaction and last date attempted); postponed entries always are.
+
+ZERO_COST = decimal.Decimal("0.00")
+ZERO_DURATION = decimal.Decimal("0")
+
+
+@dataclass(frozen=True)
+class InteractionStatistics:
+    """No. of interactions, cost and duration (min.) of the interactions in scope."""
+
+    no_of_interactions: int
+    cost: decimal.Decimal
+    duration: decimal.Decimal
+
+
+@dataclass(frozen=True)
+class ContactStatistics(InteractionStatistics):
+    """A contact's figures, with the date of its last successful interaction and the last
+    date we tried (initiated by us, successful or not) — both regardless of the date filter."""
+
+    date_of_last_interaction: datetime.date | None
+    last_date_attempted: datetime.date | None
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of a chart: `month` is its first day."""
+
+    month: datetime.date
+    no_of_interactions: int
+    cost: decimal.Decimal
+    duration: decimal.Decimal
+
+
+def _counted() -> QuerySet[InteractionLogEntry]:
+    return InteractionLogEntry.objects.filter(canceled=False, postponed=False)
+
+
+def _in_dates(date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
+    condition = Q()
+    if date_from is not None:
+        condition &= Q(date__gte=date_from)
+    if date_to is not None:
+        condition &= Q(date__lte=date_to)
+    return condition
+
+
+def _figures(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "no_of_interactions": row["no_of_interactions"] or 0,
+        "cost": (row["cost"] or ZERO_COST).quantize(ZERO_COST),
+        "duration": (row["duration"] or ZERO_DURATION).quantize(ZERO_DURATION),
+    }
+
+
+def _statistics(
+    scope: Q, date_from: datetime.date | None, date_to: datetime.date | None
+) -> InteractionStatistics:
+    row = (
+        _counted()
+        .filter(scope, _in_dates(date_from, date_to))
+        .aggregate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
+    )
+    return InteractionStatistics(**_figures(row))
+
+
+def contact_statistics(
+    contact: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> ContactStatistics:
+    """A contact's No. of Interactions, Cost and Duration in the date range, Date of Last
+    Interaction (not failed) and Last Date Attempted (initiated by us). A company's figures
+    include its persons'. One query."""
+    in_dates = _in_dates(date_from, date_to)
+    row = (
+        _counted()
+        .filter(_contact_scope(contact))
+        .aggregate(
+            no_of_interactions=Count("pk", filter=in_dates),
+            cost=Sum("cost", filter=in_dates),
+            duration=Sum("duration", filter=in_dates),
+            date_of_last_interaction=Max("date", filter=Q(attempt_failed=False)),
+            last_date_attempted=Max("date", filter=Q(initiated_by=InitiatedBy.US)),
+        )
+    )
+    return ContactStatistics(
+        **_figures(row),
+        date_of_last_interaction=row["date_of_last_interaction"],
+        last_date_attempted=row["last_date_attempted"],
+    )
+
+
+def salesperson_statistics(
+    salesperson: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> InteractionStatistics:
+    """A salesperson's No. of Interactions, Cost and Duration in the date range. One query."""
+    return _statistics(Q(salesperson=salesperson), date_from, date_to)
+
+
+def template_statistics(
+    template: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> InteractionStatistics:
+    """An interaction template's figures in the date range. One query."""
+    return _statistics(Q(template=template), date_from, date_to)
+
+
+def group_statistics(
+    group: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> InteractionStatistics:
+    """An interaction group's figures in the date range. One query."""
+    return _statistics(Q(group=group), date_from, date_to)
+
+
+def campaign_statistics(
+    campaign: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> InteractionStatistics:
+    """A campaign's figures (all its interactions, whatever their campaign entry) in the
+    date range. One query."""
+    return _statistics(Q(campaign=campaign), date_from, date_to)
+
+
+SCOPES = ("contact", "salesperson", "template", "group", "campaign")
+
+
+def _scope(scope: Mapping[str, Any]) -> Q:
+    given = {name: value for name, value in scope.items() if value is not None}
+    if set(given) - set(SCOPES) or len(given) != 1:
+        raise TypeError(f"give exactly one of {', '.join(SCOPES)}")
+    name, value = next(iter(given.items()))
+    return _contact_scope(value) if name == "contact" else Q(**{name: value})
+
+
+def _month(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)
+
+
+def _next_month(value: datetime.date) -> datetime.date:
+    return (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+MAX_MONTHS = 1200
+
+
+def monthly_series(
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    **scope: Any,
+) -> list[MonthFigures]:
+    """Count, cost and duration per month for a chart, for one of `contact`, `salesperson`,
+    `template`, `group` or `campaign` (the statistics' scope and rules). One query; months
+    without interactions are filled in with zeros, from `date_from` (else the first month
+    with interactions) to `date_to` (else the last)."""
+    rows = list(
+        _counted()
+        .filter(_scope(scope), _in_dates(date_from, date_to))
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
+        .order_by("month")
+    )
+    found = {_month(_as_date(row["month"])): _figures(row) for row in rows}
+    if not found and (date_from is None or date_to is None):
+        return []
+    first = _month(date_from) if date_from is not None else min(found)
+    last = _month(date_to) if date_to is not None else max(found)
+    if found and (last.year - first.year) * 12 + last.month - first.month > MAX_MONTHS:
+        first, last = min(found), max(found)  # a huge range: only the months with data
+    elif not found and (last.year - first.year) * 12 + last.month - first.month > MAX_MONTHS:
+        return []
+    series = []
+    month = first
+    empty = {"no_of_interactions": 0, "cost": ZERO_COST, "duration": ZERO_DURATION}
+    while month <= last:
+        series.append(MonthFigures(month=month, **found.get(month, empty)))
+        month = _next_month(month)
+    return series
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+DIMENSIONS = ("contact", "contact_company", "salesperson", "template", "group", "campaign")
+
+
+def statistics_by(
+    dimension: str,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[int, InteractionStatistics]:
+    """The figures of every contact, company (`contact_company`: with its persons),
+    salesperson, template, group or campaign at once, by its database id — for list pages
+    (one GROUP BY query, no query per row). Ids without interactions are missing."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}")
+    column = f"{dimension}_id"
+    rows = (
+        _counted()
+        .filter(_in_dates(date_from, date_to))
+        .exclude(**{column: None})
+        .values(column)
+        .annotate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
+        .order_by()
+    )
+    return {row[column]: InteractionStatistics(**_figures(row)) for row in rows}

@@ -1,5 +1,6 @@
 """Business operations on interaction groups, templates and template languages (reference
-1.3–1.5).
+1.3–1.5), and (defined in `rapport.interactions.log`, re-exported at the end) on the
+interaction log.
 
 Every write with a rule lives here. Each function is one transaction and raises a DomainError
 subclass with a user-facing message; nothing is saved when an operation is refused.
@@ -772,3 +773,22 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
             % {"language": template_language.language.code, "code": template.code},
             code="in_use",
         ) from exc
+
+
+# The interaction log's operations live in their own module; they are part of this one's API.
+from rapport.interactions.log import (  # noqa: E402, F401
+    PreparedInteraction,
+    interaction_add_comment,
+    interaction_cancel,
+    interaction_create,
+    interaction_delete_comment,
+    interaction_delete_postponed,
+    interaction_evaluate,
+    interaction_prepare,
+    interaction_resume,
+    interaction_uncancel,
+    interaction_update_comment,
+    interactions_delete_canceled,
+    interactions_detach_contact,
+    lock_entry_numbers,
+)

@@ -2,18 +2,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from rapport.campaigns import selectors
+from rapport.campaigns import selectors, services
 from rapport.campaigns.api.serializers import CampaignSerializer
 from rapport.campaigns.filtersets import CampaignFilterSet
 from rapport.core import permissions
+from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CODE_LOOKUP_REGEX
+from rapport.interactions.api.statistics import STATISTICS_SCHEMA, statistics_response
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    """Campaigns, keyed by `no` (read-only for now: creating and changing campaigns arrives
-    with the campaigns issue)."""
+class CampaignViewSet(NoticesMixin, viewsets.ModelViewSet):
+    """Campaigns, keyed by `no`: the number is drawn from Marketing Setup's Campaign Nos. when
+    left out. A campaign in use (interactions, campaign entries, a template's default) cannot
+    be deleted (409)."""
 
     serializer_class = CampaignSerializer
     write_capability = permissions.MARKETING
@@ -23,6 +30,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CampaignFilterSet
     ordering_fields = ["no", "description", "starting_date", "ending_date"]
     ordering = ["no"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.campaign_list()
@@ -30,3 +38,27 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> Any:
         self.kwargs[self.lookup_field] = str(self.kwargs[self.lookup_field]).upper()
         return super().get_object()
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        campaign = services.campaign_create(
+            description=data.pop("description", ""),
+            work_date=getattr(self.request.user, "effective_work_date", None),
+            **data,
+        )
+        serializer.instance = selectors.campaign_list().get(pk=campaign.pk)
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("no", None)
+        campaign = services.campaign_update(campaign=serializer.instance, **data)
+        serializer.instance = selectors.campaign_list().get(pk=campaign.pk)
+
+    def perform_destroy(self, instance: Any) -> None:
+        services.campaign_delete(campaign=instance)
+
+    @extend_schema(**STATISTICS_SCHEMA)
+    @action(detail=True, methods=["get"])
+    def statistics(self, request: Request, no: str | None = None) -> Response:
+        """The campaign's interaction statistics (reference 2.8)."""
+        return statistics_response(request, campaign=self.get_object())

@@ -1,10 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from rapport.interactions.api.statistics import ContactStatisticsView, SalespersonStatisticsView
 from rapport.interactions.api.views import (
     InteractionGroupViewSet,
     InteractionTemplateLanguageViewSet,
     InteractionTemplateViewSet,
+    InteractionViewSet,
 )
 
 router = SimpleRouter(trailing_slash=True)
@@ -12,6 +14,7 @@ router.register("interaction-groups", InteractionGroupViewSet, basename="interac
 router.register(
     "interaction-templates", InteractionTemplateViewSet, basename="interaction-template"
 )
+router.register("interactions", InteractionViewSet, basename="interaction")
 
 template_languages = InteractionTemplateLanguageViewSet.as_view({"get": "list", "post": "create"})
 template_language = InteractionTemplateLanguageViewSet.as_view(
@@ -22,6 +25,14 @@ template_language = InteractionTemplateLanguageViewSet.as_view(
 # answers 404 (the project-wide pagination test expects key-less lists under that suffix).
 urlpatterns = [
     *router.urls,
+    path(
+        "contacts/<str:no>/statistics/", ContactStatisticsView.as_view(), name="contact-statistics"
+    ),
+    path(
+        "salespeople/<str:code>/statistics/",
+        SalespersonStatisticsView.as_view(),
+        name="salesperson-statistics",
+    ),
     path(
         "interaction-templates/<str:template_code>/languages/",
         template_languages,

@@ -58,3 +58,120 @@ def snapshot() -> dict[str, list[tuple]]:
         "templates": list(InteractionTemplate.objects.order_by("code").values_list()),
         "languages": list(InteractionTemplateLanguage.objects.order_by("pk").values_list()),
     }
+
+
+# --- The interaction log -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(
+    db: Any,
+    make_user: Callable[..., Any],
+    languages: dict[str, Any],
+    group: InteractionGroup,
+    make_template: Callable[..., InteractionTemplate],
+    attachments: dict[str, Any],
+) -> Any:
+    """A small world for the interaction log: salespeople SJ (linked to user `sven`, role
+    salesperson) and MV (linked to `mila`, marketing), a company CO1 with persons P1 (with an
+    e-mail address) and P2 (without, Dutch), a person P3 without company, templates CALL (phone,
+    no attachment) and NEWS (e-mail, with an e-mail attachment per language EN and NL), and
+    campaign CP1."""
+    from types import SimpleNamespace
+
+    from rapport.campaigns.services import campaign_create
+    from rapport.contacts.services import contact_create, salesperson_create
+
+    sven = make_user(username="sven", role="salesperson")
+    mila = make_user(username="mila", role="marketing")
+    reader = make_user(username="rita", role="read_only")
+    admin = make_user(username="ada", role="administrator")
+    sj = salesperson_create(code="SJ", name="Sven Janssen", user=sven)
+    mv = salesperson_create(code="MV", name="Mila de Vries", user=mila)
+    pb = salesperson_create(code="PB", name="Pieter Bakker")
+    company = contact_create(
+        type="company", no="CO1", name="Acme", salesperson=pb, email="info@acme.example"
+    )
+    p1 = contact_create(
+        type="person",
+        no="P1",
+        name="Anna",
+        company=company,
+        email="anna@acme.example",
+        correspondence_type="email",
+    )
+    p2 = contact_create(
+        type="person",
+        no="P2",
+        name="Bram",
+        company=company,
+        language=languages["NL"],
+        correspondence_type="email",
+    )
+    p3 = contact_create(
+        type="person", no="P3", name="Carla", email="carla@example.com", salesperson=pb
+    )
+    phone = services.interaction_group_create(code="PHONE", description="Phone calls")
+    call = make_template(
+        "CALL",
+        group=phone,
+        description="Phone call",
+        unit_cost="1.50",
+        unit_duration=10,
+        information_flow="outbound",
+        initiated_by="us",
+        correspondence_type_default="",
+    )
+    campaign = campaign_create(no="CP1", description="Spring fair")
+    news = make_template(
+        "NEWS",
+        description="Newsletter",
+        unit_cost="0.10",
+        unit_duration=2,
+        information_flow="outbound",
+        initiated_by="us",
+        correspondence_type_default="email",
+        ignore_contact_corres_type=True,
+        language_default="EN",
+        campaign=campaign,
+        campaign_target=True,
+    )
+    services.interaction_template_language_update(
+        template_language=news.languages.get(), attachment=attachments["email"]
+    )
+    nl_mail = attachment_create(kind="email", subject="Hallo", body_html="<p>Hoi</p>")
+    services.interaction_template_language_create(template=news, language="NL", attachment=nl_mail)
+    return SimpleNamespace(
+        sven=sven,
+        mila=mila,
+        reader=reader,
+        admin=admin,
+        sj=sj,
+        mv=mv,
+        pb=pb,
+        company=company,
+        p1=p1,
+        p2=p2,
+        p3=p3,
+        call=call,
+        news=news,
+        letter_group=group,
+        phone=phone,
+        campaign=campaign,
+        languages=languages,
+    )
+
+
+def log_snapshot() -> dict[str, list[tuple]]:
+    """Everything the interaction log stores (entries, comments, campaign entries,
+    attachments), to show that a refused operation changed nothing."""
+    from rapport.attachments.models import Attachment
+    from rapport.campaigns.models import CampaignEntry
+    from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
+
+    return {
+        "entries": list(InteractionLogEntry.objects.order_by("pk").values_list()),
+        "comments": list(InteractionLogEntryComment.objects.order_by("pk").values_list()),
+        "campaign entries": list(CampaignEntry.objects.order_by("pk").values_list()),
+        "attachments": list(Attachment.objects.order_by("pk").values_list("pk", "read_only")),
+    }
