@@ -65,7 +65,12 @@ from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, ContactType, Language, Salesperson
 from rapport.core import permissions
 from rapport.core.choices import CorrespondenceType, Role
-from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from rapport.core.errors import (
+    ConflictError,
+    ErrorCollector,
+    PermissionDeniedError,
+    ValidationFailed,
+)
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy, WizardAction
 from rapport.interactions.models import (
@@ -169,21 +174,6 @@ DELETE_CANCELED_FILTERS = (
 )
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: Any) -> None:
-        self.errors.setdefault(name, []).append(str(message))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
-
-
 # ---------------------------------------------------------------------------------------------
 # Who may do what
 
@@ -259,7 +249,7 @@ def _label(name: str) -> str:
     return str(LABELS.get(name, name))
 
 
-def _clean_text(name: str, value: Any, errors: _Errors, max_length: int) -> str:
+def _clean_text(name: str, value: Any, errors: ErrorCollector, max_length: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -279,7 +269,7 @@ def _clean_text(name: str, value: Any, errors: _Errors, max_length: int) -> str:
     return text
 
 
-def _clean_choice(name: str, value: Any, errors: _Errors) -> str:
+def _clean_choice(name: str, value: Any, errors: ErrorCollector) -> str:
     choices = CHOICES[name]
     if value is None:
         value = ""
@@ -294,7 +284,7 @@ def _clean_choice(name: str, value: Any, errors: _Errors) -> str:
     return value
 
 
-def _clean_flag(name: str, value: Any, errors: _Errors) -> bool:
+def _clean_flag(name: str, value: Any, errors: ErrorCollector) -> bool:
     if not isinstance(value, bool):
         errors.add(name, _("%(field)s must be true or false.") % {"field": _label(name)})
         return False
@@ -302,7 +292,7 @@ def _clean_flag(name: str, value: Any, errors: _Errors) -> bool:
 
 
 def _clean_amount(
-    name: str, value: Any, errors: _Errors, *, places: int, digits: int
+    name: str, value: Any, errors: ErrorCollector, *, places: int, digits: int
 ) -> decimal.Decimal:
     """A decimal ≥ 0 with at most `places` decimals (0: whole minutes) and `digits` digits."""
     zero = decimal.Decimal(0)
@@ -341,7 +331,7 @@ def _clean_amount(
     return amount.quantize(decimal.Decimal(1).scaleb(-places))
 
 
-def _clean_date(name: str, value: Any, errors: _Errors) -> datetime.date | None:
+def _clean_date(name: str, value: Any, errors: ErrorCollector) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
@@ -357,7 +347,7 @@ def _clean_date(name: str, value: Any, errors: _Errors) -> datetime.date | None:
     return None
 
 
-def _clean_time(name: str, value: Any, errors: _Errors) -> datetime.time | None:
+def _clean_time(name: str, value: Any, errors: ErrorCollector) -> datetime.time | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.time):
@@ -406,7 +396,7 @@ def _not_found(name: str, key: str) -> str:
     return messages[name] % {"key": key}
 
 
-def _resolve(name: str, value: Any, errors: _Errors) -> Any:
+def _resolve(name: str, value: Any, errors: ErrorCollector) -> Any:
     """A related record given as the record itself or by its key; None or "" gives None. An
     unknown key is an error naming it (the existence checks of reference 2.1.5)."""
     if value is None or value == "":
@@ -435,7 +425,7 @@ def _resolve(name: str, value: Any, errors: _Errors) -> Any:
     return found
 
 
-def _clean_comments(value: Any, errors: _Errors, default_date: datetime.date) -> list[tuple]:
+def _clean_comments(value: Any, errors: ErrorCollector, default_date: datetime.date) -> list[tuple]:
     """Comment lines given as texts or as {"comment", "date"} mappings: (date, comment)."""
     if value is None:
         return []
@@ -451,7 +441,7 @@ def _clean_comments(value: Any, errors: _Errors, default_date: datetime.date) ->
         if not isinstance(text, str):
             errors.add("comments", _("Each comment must be a text."))
             continue
-        local = _Errors()
+        local = ErrorCollector()
         text = _clean_text("comment", text, local, COMMENT_LENGTH)
         line_date = _clean_date("date", date, local) or default_date
         if not text and "comment" not in local:
@@ -485,7 +475,7 @@ def _company_of(contact: Contact | None) -> Contact | None:
     return contact.company if contact.company_id else None
 
 
-def _clean_given(given: Mapping[str, Any], errors: _Errors) -> dict[str, Any]:
+def _clean_given(given: Mapping[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Checks every given value and resolves the relations (records or keys)."""
     cleaned: dict[str, Any] = {}
     for name, value in given.items():
@@ -577,7 +567,7 @@ def _build(
     start: dict[str, Any],
     given: Mapping[str, Any],
     recopy_template: bool,
-    errors: _Errors,
+    errors: ErrorCollector,
 ) -> dict[str, Any]:
     """The entry's values: `start` (blank, or a draft's stored values), the template's
     defaults when `recopy_template`, then what was given, then the defaults of the wizard
@@ -605,7 +595,7 @@ def _build(
     return values
 
 
-def _check_for_logging(values: dict[str, Any], errors: _Errors) -> Attachment | None:
+def _check_for_logging(values: dict[str, Any], errors: ErrorCollector) -> Attachment | None:
     """Reference 2.1.5 and the logging rules of 2.1.6: the mandatory fields, the contact may
     be interacted with, the e-mail/fax downgrade (with a notice), then the attachment checks.
     Returns the attachment to store a copy of."""
@@ -751,7 +741,7 @@ def _add_comment_lines(entry: InteractionLogEntry, lines: list[tuple]) -> None:
 def _checked(actor: Any, values: dict[str, Any], *, postpone: bool) -> Attachment | None:
     """The checks before `values` are stored (only the contact for a draft; reference 2.1.5
     for a logged entry) and who may store them. Returns the attachment to copy."""
-    errors = _Errors()
+    errors = ErrorCollector()
     attachment = None
     if values["contact"] is None:
         errors.add("contact", _("Choose the contact to interact with."))
@@ -879,7 +869,7 @@ def interaction_create(
     A salesperson-role user may only record interactions for their own salesperson
     (PermissionDeniedError); the read-only role none."""
     _check_role(actor)
-    errors = _Errors()
+    errors = ErrorCollector()
     given = {
         name: value
         for name, value in {
@@ -912,7 +902,7 @@ def interaction_create(
 
 
 def _values_for_create(
-    actor: Any, given: Mapping[str, Any], postpone: Any, errors: _Errors
+    actor: Any, given: Mapping[str, Any], postpone: Any, errors: ErrorCollector
 ) -> dict[str, Any]:
     cleaned = _clean_given(given, errors)
     if not isinstance(postpone, bool):
@@ -940,7 +930,7 @@ def interaction_prepare(
     loader that obeys the same rules (the demo). `fields` are `interaction_create`'s (None =
     not given); refused input raises what `interaction_create` raises."""
     _check_role(actor)
-    errors = _Errors()
+    errors = ErrorCollector()
     unknown = set(fields) - set(INPUT_FIELDS)
     for name in sorted(unknown):
         errors.add(name, _("Unknown field."))
@@ -989,7 +979,7 @@ def interaction_resume(
             code="not_postponed",
         )
     _check_may_change(actor, current)
-    errors = _Errors()
+    errors = ErrorCollector()
     unknown = set(changes) - set(INPUT_FIELDS) - {"comments"}
     for name in sorted(unknown):
         errors.add(name, _("Unknown field."))
@@ -1121,7 +1111,7 @@ def interaction_evaluate(
     very_positive, positive, neutral, negative, very_negative, or "" to clear it. Canceled
     entries may be evaluated too; a postponed one gets its evaluation when it is finished
     (ConflictError, 409)."""
-    errors = _Errors()
+    errors = ErrorCollector()
     value = _clean_choice("evaluation", evaluation, errors)
     errors.raise_if_any()
     current = _lock(entry)
@@ -1148,7 +1138,7 @@ def interaction_add_comment(
     """Add a comment line to an interaction (logged, canceled or postponed): at most 250
     characters, not blank; the date defaults to the user's work date. Lines are numbered 1, 2,
     3, … per entry."""
-    errors = _Errors()
+    errors = ErrorCollector()
     text = _clean_text("comment", comment, errors, COMMENT_LENGTH)
     if not text and "comment" not in errors:
         errors.add("comment", _("Fill in the comment."))
@@ -1173,7 +1163,7 @@ def interaction_update_comment(
     """Change a comment line's text or date (the rules of `interaction_add_comment`)."""
     current = _lock(comment_line.entry)
     _check_may_change(actor, current)
-    errors = _Errors()
+    errors = ErrorCollector()
     line = InteractionLogEntryComment.objects.select_for_update().get(pk=comment_line.pk)
     if comment is not _UNSET:
         line.comment = _clean_text("comment", comment, errors, COMMENT_LENGTH)

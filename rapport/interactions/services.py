@@ -42,7 +42,7 @@ from rapport.attachments.models import Attachment
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language
 from rapport.core.choices import CorrespondenceType
-from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import InformationFlow, InitiatedBy, WizardAction
 from rapport.interactions.models import (
@@ -110,29 +110,11 @@ _UNSET: Any = object()
 # Checking values
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: Any) -> None:
-        self.errors.setdefault(name, []).append(str(message))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.errors
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
-
-
 def _has_control_chars(text: str) -> bool:
     return any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
-def _clean_code(value: Any, errors: _Errors, *, name: str = "code") -> str:
+def _clean_code(value: Any, errors: ErrorCollector, *, name: str = "code") -> str:
     label = LABELS[name] if name in LABELS else LABELS["code"]
     if not isinstance(value, str):
         errors.add(name, _("%(field)s must be text.") % {"field": label})
@@ -159,7 +141,7 @@ def _clean_code(value: Any, errors: _Errors, *, name: str = "code") -> str:
 
 
 def _clean_text(
-    name: str, value: Any, errors: _Errors, max_length: int = DESCRIPTION_LENGTH
+    name: str, value: Any, errors: ErrorCollector, max_length: int = DESCRIPTION_LENGTH
 ) -> str:
     if value is None:
         return ""
@@ -180,7 +162,7 @@ def _clean_text(
 
 
 def _clean_amount(
-    name: str, value: Any, errors: _Errors, *, places: int, digits: int
+    name: str, value: Any, errors: ErrorCollector, *, places: int, digits: int
 ) -> decimal.Decimal:
     """A decimal ≥ 0 with at most `places` decimals (0: a whole number) and `digits` digits."""
     label = LABELS[name]
@@ -218,7 +200,7 @@ def _clean_amount(
     return amount.quantize(decimal.Decimal(1).scaleb(-places))
 
 
-def _clean_choice(name: str, value: Any, errors: _Errors) -> str:
+def _clean_choice(name: str, value: Any, errors: ErrorCollector) -> str:
     choices = CHOICES[name]
     if value is None:
         value = ""
@@ -233,14 +215,16 @@ def _clean_choice(name: str, value: Any, errors: _Errors) -> str:
     return value
 
 
-def _clean_flag(name: str, value: Any, errors: _Errors) -> bool:
+def _clean_flag(name: str, value: Any, errors: ErrorCollector) -> bool:
     if not isinstance(value, bool):
         errors.add(name, _("%(field)s must be true or false.") % {"field": LABELS[name]})
         return False
     return value
 
 
-def _resolve(name: str, value: Any, model: type[models.Model], key: str, errors: _Errors) -> Any:
+def _resolve(
+    name: str, value: Any, model: type[models.Model], key: str, errors: ErrorCollector
+) -> Any:
     """A related record given as the record itself or by its key (code, no.); None stays None.
     An unknown key is an error naming it."""
     if value is None or value == "":
@@ -362,7 +346,7 @@ def _duplicate(message: str, name: str = "code") -> ValidationFailed:
 def interaction_group_create(*, code: str, description: str = "") -> InteractionGroup:
     """Create an interaction group. Code: required, trimmed, upper-cased, at most 10
     characters of A-Z 0-9 - _ . (no spaces), unique. Description at most 100 characters."""
-    errors = _Errors()
+    errors = ErrorCollector()
     code = _clean_code(code, errors)
     description = _clean_text("description", description, errors)
     errors.raise_if_any()
@@ -381,7 +365,7 @@ def interaction_group_update(
     *, group: InteractionGroup, description: str = _UNSET
 ) -> InteractionGroup:
     """Change a group's description (the code is its key and stays)."""
-    errors = _Errors()
+    errors = ErrorCollector()
     if description is not _UNSET:
         group.description = _clean_text("description", description, errors)
     errors.raise_if_any()
@@ -427,7 +411,7 @@ def interaction_group_delete(*, group: InteractionGroup) -> None:
 
 
 def _clean_template_values(
-    given: Mapping[str, Any], current: Mapping[str, Any], errors: _Errors
+    given: Mapping[str, Any], current: Mapping[str, Any], errors: ErrorCollector
 ) -> dict[str, Any]:
     """The template's values after the change: `given` (what the caller passed) over
     `current`. Checks every given value, then the rules between fields."""
@@ -468,7 +452,7 @@ def _clean_template_values(
 
 
 def _save_template(
-    template: InteractionTemplate, values: Mapping[str, Any], errors: _Errors
+    template: InteractionTemplate, values: Mapping[str, Any], errors: ErrorCollector
 ) -> InteractionTemplate:
     """Check the wizard action against the default language's row, then write the template and
     (when missing) its default language's row."""
@@ -530,7 +514,7 @@ def interaction_template_create(
       it cannot be set on a new template; Import cannot be used with a Word attachment.
     * Campaign: must exist; campaign target and response can only be set with a campaign.
     """
-    errors = _Errors()
+    errors = ErrorCollector()
     code = _clean_code(code, errors)
     given = {
         "group": group,
@@ -605,7 +589,7 @@ def interaction_template_update(
         }.items()
         if value is not _UNSET
     }
-    errors = _Errors()
+    errors = ErrorCollector()
     stored = {name: getattr(current, name) for name in TEMPLATE_FIELDS}
     values = _clean_template_values(given, stored, errors)
     _save_template(current, values, errors)
@@ -635,7 +619,7 @@ def interaction_template_delete(*, template: InteractionTemplate) -> None:
 # Template languages
 
 
-def _check_row_wizard(template: InteractionTemplate, errors: _Errors) -> None:
+def _check_row_wizard(template: InteractionTemplate, errors: ErrorCollector) -> None:
     """After a change of a language row: the template's wizard action still fits the
     attachment of its default language's row."""
     language = template.language_default
@@ -662,7 +646,7 @@ def interaction_template_language_create(
     may have each language once. Description at most 100 characters; the attachment, if
     given, must exist."""
     current = _lock_template(template)
-    errors = _Errors()
+    errors = ErrorCollector()
     language_obj = _resolve("language", language, Language, "code", errors)
     if language_obj is None and "language" not in errors:
         errors.add("language", _("%(field)s must have a value.") % {"field": LABELS["language"]})
@@ -702,7 +686,7 @@ def interaction_template_language_update(
         row = InteractionTemplateLanguage.objects.select_for_update().get(pk=template_language.pk)
     except InteractionTemplateLanguage.DoesNotExist:
         raise ConflictError(_("This language row no longer exists."), code="not_found") from None
-    errors = _Errors()
+    errors = ErrorCollector()
     old_language_id = row.language_id
     if language is not _UNSET:
         language_obj = _resolve("language", language, Language, "code", errors)
