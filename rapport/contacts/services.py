@@ -276,6 +276,33 @@ def profile_questionnaire_set_answers(
     return questionnaire
 
 
+@transaction.atomic
+def profile_questionnaire_save(
+    *,
+    questionnaire: ProfileQuestionnaire | None,
+    code: str,
+    description: str,
+    answer_texts: Sequence[str],
+) -> ProfileQuestionnaire:
+    """Create (questionnaire None) or change a questionnaire with its answers given in the order
+    they are offered: the n-th text keeps the n-th existing answer's line no., extra texts are
+    new answers, missing ones are removed (refused for answers that contacts gave). The
+    questionnaire and its answers are saved together or not at all."""
+    if questionnaire is None:
+        questionnaire = code_table_create(
+            model=ProfileQuestionnaire, code=code, description=description
+        )
+        existing: list[int] = []
+    else:
+        code_table_update(row=questionnaire, description=description)
+        existing = list(questionnaire.answers.values_list("line_no", flat=True))
+    answers = [
+        {"line_no": existing[index] if index < len(existing) else None, "answer": text}
+        for index, text in enumerate(answer_texts)
+    ]
+    return profile_questionnaire_set_answers(questionnaire=questionnaire, answers=answers)
+
+
 # --- Contacts ----------------------------------------------------------------------------------
 
 # Marketing Setup's inherit flags and the fields each one copies from a company to its persons.

@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -396,29 +395,12 @@ class ProfileQuestionnaireFormView(ServiceFormView):
             )
         return context
 
-    @transaction.atomic
     def perform(self, form: Any) -> Any:
-        """Questionnaire and answers are saved together or not at all."""
-        questionnaire = self.questionnaire()
-        lines = form.answer_lines()
-        if questionnaire is None:
-            questionnaire = services.code_table_create(
-                model=ProfileQuestionnaire,
-                code=form.cleaned_data["code"],
-                description=form.cleaned_data["description"],
-            )
-            answers = [{"answer": text} for text in lines]
-        else:
-            services.code_table_update(
-                row=questionnaire, description=form.cleaned_data["description"]
-            )
-            existing = [answer.line_no for answer in questionnaire.answers.all()]
-            answers = [
-                {"line_no": existing[index] if index < len(existing) else None, "answer": text}
-                for index, text in enumerate(lines)
-            ]
-        return services.profile_questionnaire_set_answers(
-            questionnaire=questionnaire, answers=answers
+        return services.profile_questionnaire_save(
+            questionnaire=self.questionnaire(),
+            code=form.cleaned_data.get("code", ""),
+            description=form.cleaned_data["description"],
+            answer_texts=form.answer_lines(),
         )
 
     def get_success_url_for(self, result: Any) -> str:

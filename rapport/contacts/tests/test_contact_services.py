@@ -285,3 +285,35 @@ def test_a_country_in_use_cannot_be_deleted_but_a_mailing_group_can(setup, nl):
     services.code_table_delete(row=news)
     assert not contact.mailing_groups.exists()
     assert Country.objects.filter(code="NL").exists()
+
+
+def test_profile_questionnaire_save_keeps_line_numbers_by_position_and_is_atomic(setup):
+    size = services.profile_questionnaire_save(
+        questionnaire=None, code="size", description="Size", answer_texts=["Small", "Large"]
+    )
+    assert list(size.answers.values_list("line_no", "answer")) == [
+        (10000, "Small"),
+        (20000, "Large"),
+    ]
+    company = services.contact_create(type="company", name="Acme")
+    services.contact_set_profile_answer(contact=company, questionnaire=size, line_no=20000)
+    services.profile_questionnaire_save(
+        questionnaire=size, code="SIZE", description="Company size", answer_texts=["S", "L", "XL"]
+    )
+    assert list(size.answers.values_list("line_no", "answer")) == [
+        (10000, "S"),
+        (20000, "L"),
+        (30000, "XL"),
+    ]
+    with pytest.raises(ValidationFailed, match="given by contacts"):
+        services.profile_questionnaire_save(
+            questionnaire=size, code="SIZE", description="Renamed", answer_texts=["S"]
+        )
+    size.refresh_from_db()
+    assert size.description == "Company size"  # nothing half-written
+    assert size.answers.count() == 3
+    with pytest.raises(ValidationFailed):
+        services.profile_questionnaire_save(
+            questionnaire=None, code="NEW", description="x", answer_texts=["a" * 101]
+        )
+    assert not ProfileQuestionnaire.objects.filter(code="NEW").exists()
