@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,6 +34,7 @@ from rapport.contacts.models import (
     Territory,
 )
 from rapport.core import permissions
+from rapport.core.api.filters import StableOrderingFilter
 from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CodeKeyedViewSet
 from rapport.core.errors import ValidationFailed
@@ -193,7 +193,7 @@ class ContactViewSet(NoticesMixin, viewsets.ModelViewSet):
     filterset_class = ContactFilter
     filter_backends = [
         django_filters.rest_framework.DjangoFilterBackend,
-        OrderingFilter,
+        StableOrderingFilter,
     ]
     ordering_fields = ["no", "name", "city", "post_code"]
     ordering = ["no"]
