@@ -1,6 +1,7 @@
 from django.urls import path
 
-from rapport.interactions import views
+from rapport.interactions.views import dialog, log, statistics
+from rapport.interactions.views import setup as views
 
 app_name = "interactions"
 urlpatterns = [
@@ -65,4 +66,7 @@ urlpatterns = [
         views.InteractionTemplateLanguageDeleteView.as_view(),
         name="template-language-delete",
     ),
+    *dialog.urlpatterns,
+    *log.urlpatterns,
+    *statistics.urlpatterns,
 ]

@@ -25,7 +25,7 @@ from rapport.core.views import (
     ServiceFormView,
 )
 from rapport.interactions import selectors, services
-from rapport.interactions.forms import (
+from rapport.interactions.forms.setup import (
     COMMUNICATION_FIELDS,
     GENERAL_FIELDS,
     INTERACTION_FIELDS,

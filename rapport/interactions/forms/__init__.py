@@ -1,0 +1,1 @@
+"""The interactions app's forms, one module per page area (see `rapport.interactions.views`)."""

@@ -1,0 +1,5 @@
+"""(being built)"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
