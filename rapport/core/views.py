@@ -168,7 +168,8 @@ class ObjectListView(generic.ListView):
 
 @dataclass(frozen=True)
 class Action:
-    """A button in a card page's action bar. POST actions carry a confirmation question."""
+    """A button in a card page's action bar. POST actions carry a confirmation question;
+    `dialog` GET actions open their page over the card in a modal (see rapport.js)."""
 
     label: Any
     url: str
@@ -176,6 +177,7 @@ class Action:
     method: str = "get"
     confirm: Any = ""
     style: str = "outline-primary"
+    dialog: bool = False
 
 
 class ObjectDetailView(generic.DetailView):
