@@ -91,6 +91,10 @@ def load_demo_interactions(add: Callable[[str, int], None] | None = None) -> Non
             information_flow=flow,
             initiated_by=initiated_by,
             correspondence_type_default=channel,
+            # Calls, visits and meetings send nothing: as a careful NAV setup does, they ignore
+            # the contact's preferred correspondence type (else a contact who prefers e-mail
+            # would get correspondence type Email, which needs an attachment to send).
+            ignore_contact_corres_type=not channel,
         )
         count("interaction templates")
         rows = {
