@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,9 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.no} – {self.description}" if self.description else self.no
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign-detail", kwargs={"no": self.no})
 
 
 class CampaignEntry(models.Model):

@@ -46,8 +46,42 @@ from rapport.core.views import (
     ServiceDeleteView,
     ServiceFormView,
 )
+from rapport.interactions.selectors import contact_timeline
+from rapport.interactions.views.statistics import (
+    statistics_context,
+    statistics_log_url,
+    subject_key,
+    url_with_query,
+)
 
 # --- Salespeople -----------------------------------------------------------------------------
+
+
+def interaction_actions(
+    request: HttpRequest, kind: str, subject: Any, query: dict[str, str]
+) -> list[Action]:
+    """The interaction actions of a contact or salesperson card: Create interaction (for users
+    who may create interactions), Postponed interactions, Interaction log and Statistics.
+    Create interaction opens the dialog over the card."""
+    actions = []
+    if permissions.user_can(request.user, permissions.INTERACTIONS):
+        create = url_with_query(
+            "interactions:interaction-create",
+            query={**query, "next": subject.get_absolute_url()},
+        )
+        actions.append(Action(_("Create interaction"), create, icon="chat-left-text", dialog=True))
+    postponed = url_with_query("interactions:postponed-list", query=query)
+    actions.append(Action(_("Postponed interactions"), postponed, icon="hourglass-split"))
+    log = statistics_log_url(kind, subject)
+    actions.append(Action(_("Interaction log"), log, icon="journal-text"))
+    actions.append(
+        Action(
+            _("Statistics"),
+            reverse("interactions:statistics", args=[kind, subject_key(kind, subject)]),
+            icon="bar-chart",
+        )
+    )
+    return actions
 
 
 class SalespersonListView(ObjectListView):
@@ -78,19 +112,31 @@ class SalespersonDetailView(ObjectDetailView):
     def get_object(self, queryset=None):  # type: ignore[no-untyped-def]
         return selectors.salesperson_get(self.kwargs["code"])
 
+    template_name = "contacts/salesperson_detail.html"
+
     def get_actions(self) -> list[Action]:
-        if not permissions.user_can(self.request.user, permissions.SETUP):
-            return []
         code = self.object.code
-        return [
-            Action(_("Edit"), reverse("contacts:salesperson-edit", args=[code]), icon="pencil"),
-            Action(
-                _("Delete"),
-                reverse("contacts:salesperson-delete", args=[code]),
-                icon="trash",
-                style="outline-danger",
-            ),
-        ]
+        actions = interaction_actions(
+            self.request, "salesperson", self.object, {"salesperson_code": code}
+        )
+        if permissions.user_can(self.request.user, permissions.SETUP):
+            actions[:0] = [
+                Action(_("Edit"), reverse("contacts:salesperson-edit", args=[code]), icon="pencil")
+            ]
+            actions.append(
+                Action(
+                    _("Delete"),
+                    reverse("contacts:salesperson-delete", args=[code]),
+                    icon="trash",
+                    style="outline-danger",
+                )
+            )
+        return actions
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(statistics_context(self.request, "salesperson", self.object))
+        return context
 
 
 class SalespersonCreateView(ServiceFormView):
@@ -505,6 +551,9 @@ def _names(rows: Any) -> str:
     return ", ".join(str(row) for row in rows) or ""
 
 
+TIMELINE_SIZE = 25
+
+
 class ContactDetailView(ObjectDetailView):
     template_name = "contacts/contact_detail.html"
     write_capability = permissions.CONTACTS
@@ -513,27 +562,55 @@ class ContactDetailView(ObjectDetailView):
         return selectors.contact_get(self.kwargs["no"])
 
     def get_actions(self) -> list[Action]:
-        if not permissions.user_can(self.request.user, permissions.CONTACTS):
-            return []
         no = self.object.no
-        actions = [Action(_("Edit"), reverse("contacts:contact-edit", args=[no]), icon="pencil")]
-        if self.object.is_company:
+        actions: list[Action] = []
+        can_write = permissions.user_can(self.request.user, permissions.CONTACTS)
+        if can_write:
+            actions.append(
+                Action(_("Edit"), reverse("contacts:contact-edit", args=[no]), icon="pencil")
+            )
+            if self.object.is_company:
+                actions.append(
+                    Action(
+                        _("New person"),
+                        reverse("contacts:contact-create") + f"?type=person&company={no}",
+                        icon="person-plus",
+                    )
+                )
+        actions += interaction_actions(self.request, "contact", self.object, {"contact_no": no})
+        if can_write:
             actions.append(
                 Action(
-                    _("New person"),
-                    reverse("contacts:contact-create") + f"?type=person&company={no}",
-                    icon="person-plus",
+                    _("Delete"),
+                    reverse("contacts:contact-delete", args=[no]),
+                    icon="trash",
+                    style="outline-danger",
                 )
             )
-        actions.append(
-            Action(
-                _("Delete"),
-                reverse("contacts:contact-delete", args=[no]),
-                icon="trash",
-                style="outline-danger",
-            )
-        )
         return actions
+
+    def timeline(self) -> dict[str, Any]:
+        """The latest interactions (a company's include its persons'), newest first: one query
+        whatever the number of interactions."""
+        contact = self.object
+        rows = list(contact_timeline(contact)[: TIMELINE_SIZE + 1])
+        entries = []
+        for entry in rows[:TIMELINE_SIZE]:
+            entries.append(
+                {
+                    "entry": entry,
+                    "url": url_with_query("interactions:entry-detail", args=[entry.entry_no]),
+                    "person": entry.contact
+                    if contact.is_company and entry.contact_id not in (None, contact.pk)
+                    else None,
+                }
+            )
+        return {
+            "entries": entries,
+            "more": len(rows) > TIMELINE_SIZE,
+            "size": TIMELINE_SIZE,
+            "log_url": statistics_log_url("contact", contact),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         self.sections = [(title, names) for _key, title, names in CONTACT_SECTIONS]
@@ -552,6 +629,8 @@ class ContactDetailView(ObjectDetailView):
             contact=contact
         ).select_related("questionnaire", "answer")
         context["questionnaires"] = ProfileQuestionnaire.objects.prefetch_related("answers")
+        context.update(statistics_context(self.request, "contact", contact))
+        context["timeline"] = self.timeline()
         return context
 
 

@@ -1,5 +1,26 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def interactions_this_month(user: Any) -> int:
+    """Logged, not canceled interactions dated in the month of the user's work date."""
+    from rapport.interactions.models import InteractionLogEntry
+    from rapport.interactions.views.log import month_of
+
+    first, last = month_of(user.effective_work_date)
+    return InteractionLogEntry.objects.filter(
+        postponed=False, canceled=False, date__gte=first, date__lte=last
+    ).count()
+
+
+def postponed_count(user: Any) -> int:
+    """The postponed interactions the user sees (a salesperson-role user: their own)."""
+    from rapport.interactions.models import InteractionLogEntry
+    from rapport.interactions.views.log import own_postponed
+
+    return InteractionLogEntry.objects.filter(own_postponed(user), postponed=True).count()
 
 
 class InteractionsConfig(AppConfig):
@@ -18,5 +39,23 @@ class InteractionsConfig(AppConfig):
                 url_name="interactions:template-list",
                 count=lambda user: InteractionTemplate.objects.count(),
                 icon="chat-left-text",
+            )
+        )
+        tiles.register(
+            tiles.Tile(
+                order=30,
+                label=_("Postponed interactions"),
+                url_name="interactions:postponed-list",
+                count=postponed_count,
+                icon="hourglass-split",
+            )
+        )
+        tiles.register(
+            tiles.Tile(
+                order=40,
+                label=_("Interactions this month"),
+                url_name="interactions:log-this-month",
+                count=interactions_this_month,
+                icon="journal-text",
             )
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -344,6 +345,8 @@ class InteractionResumeView(InteractionDialogView):
     Yes keeps it postponed with the changes; No leaves it as it was."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.user_can(request.user, self.write_capability):
+            raise PermissionDenied(_("Your role does not allow this change."))
         entry = InteractionLogEntry.objects.filter(
             entry_no=kwargs["entry_no"], postponed=True
         ).first()

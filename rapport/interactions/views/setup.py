@@ -39,6 +39,7 @@ from rapport.interactions.models import (
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
+from rapport.interactions.views.statistics import statistics_context
 
 WRITE = permissions.SETUP
 
@@ -137,6 +138,7 @@ class InteractionGroupDetailView(ObjectDetailView):
         context["templates"] = (
             selectors.interaction_template_list().filter(group=self.object).order_by("code")
         )
+        context.update(statistics_context(self.request, "group", self.object))
         return context
 
 
@@ -335,6 +337,7 @@ class InteractionTemplateDetailView(ObjectDetailView):
             languages=rows,
             default_language_id=template.language_default_id,
         )
+        context.update(statistics_context(self.request, "template", template))
         return context
 
 
