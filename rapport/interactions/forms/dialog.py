@@ -10,6 +10,7 @@ import decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,7 @@ class ContactField(forms.CharField):
             return None
         if len(text) > 200:
             raise forms.ValidationError(gettext("Type at most 200 characters."))
+        ProhibitNullCharactersValidator()(text)
         return find_contact(text)
 
     def run_validators(self, value: Any) -> None:
