@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rapport.attachments",
     "rapport.campaigns",
     "rapport.interactions",
+    "rapport.segments",
     "rapport.demo",
 ]
 

@@ -109,6 +109,8 @@ LABELS = {
     "campaign_target": gettext_lazy("Campaign Target"),
     "campaign_response": gettext_lazy("Campaign Response"),
     "comments": gettext_lazy("Comments"),
+    "subject": gettext_lazy("Subject"),
+    "attempt_failed": gettext_lazy("Attempt Failed"),
     "comment": gettext_lazy("Comment"),
     "postpone": gettext_lazy("Postpone"),
 }
@@ -475,17 +477,21 @@ def _company_of(contact: Contact | None) -> Contact | None:
     return contact.company if contact.company_id else None
 
 
-def _clean_given(given: Mapping[str, Any], errors: ErrorCollector) -> dict[str, Any]:
-    """Checks every given value and resolves the relations (records or keys)."""
+def clean_interaction_values(
+    given: Mapping[str, Any], errors: ErrorCollector
+) -> dict[str, Any]:
+    """Checks every given interaction value and resolves the relations (records or keys):
+    the one home of these checks for the log and for segments. Knows the arguments of
+    `interaction_create` and a segment's `subject` and `attempt_failed`."""
     cleaned: dict[str, Any] = {}
     for name, value in given.items():
         if name in _MODELS:
             cleaned[name] = _resolve(name, value, errors)
-        elif name == "description":
+        elif name in ("description", "subject"):
             cleaned[name] = _clean_text(name, value, errors, DESCRIPTION_LENGTH)
         elif name in CHOICES:
             cleaned[name] = _clean_choice(name, value, errors)
-        elif name in FLAGS:
+        elif name in FLAGS or name == "attempt_failed":
             cleaned[name] = _clean_flag(name, value, errors)
         elif name == "cost":
             cleaned[name] = _clean_amount(
@@ -904,7 +910,7 @@ def interaction_create(
 def _values_for_create(
     actor: Any, given: Mapping[str, Any], postpone: Any, errors: ErrorCollector
 ) -> dict[str, Any]:
-    cleaned = _clean_given(given, errors)
+    cleaned = clean_interaction_values(given, errors)
     if not isinstance(postpone, bool):
         errors.add("postpone", _("Postpone must be true or false."))
     values = _build(actor=actor, start=_BLANK, given=cleaned, recopy_template=True, errors=errors)
@@ -989,7 +995,7 @@ def interaction_resume(
         name: ("" if value is None and name not in FLAGS else value)
         for name, value in changes.items()
     }
-    cleaned = _clean_given(given, errors)
+    cleaned = clean_interaction_values(given, errors)
     lines = _clean_comments(comments, errors, actor.effective_work_date)
     if not isinstance(postpone, bool):
         errors.add("postpone", _("Postpone must be true or false."))

@@ -1,0 +1,384 @@
+"""Segments (reference 1.8–1.12): a segment header with the interaction to record, its lines
+(one per contact, each with its own copy of the interaction fields so it can be personalised),
+the criteria actions that built it with their history, saved criteria, and logged segments.
+
+* A line's values start as the header's (reference 2.3.3) and follow header changes only while
+  the line uses the header's template (2.3.2); a line with its own template is left alone.
+* Every change to the set of lines is a criteria action (`SegmentCriteriaAction`, numbered 1, 2,
+  … per segment). Its history rows say which lines it inserted and which it removed; a removed
+  line is kept whole in its history row, so Go back restores it exactly (unlike NAV, which
+  re-initialises it from the header).
+* Logging a segment turns every line with a contact into an interaction log entry, registers a
+  `LoggedSegment` and deletes the segment.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rapport.core.choices import CorrespondenceType
+from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
+from rapport.interactions.models import (
+    CODE_LENGTH,
+    COST_DIGITS,
+    COST_PLACES,
+    DESCRIPTION_LENGTH,
+    DURATION_DIGITS,
+    NO_LENGTH,
+)
+
+LINE_NO_STEP = 10000
+"""New lines are numbered in steps of 10,000 after the highest line no. (NAV's AutoSplitKey)."""
+
+
+class InteractionFields(models.Model):
+    """The interaction fields a segment header and its lines share (reference 1.8, 1.9)."""
+
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    salesperson = models.ForeignKey(
+        "contacts.Salesperson",
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    template = models.ForeignKey(
+        "interactions.InteractionTemplate",
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "interactions.InteractionGroup",
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.ForeignKey(
+        "contacts.Language",
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=20,
+        choices=CorrespondenceType.choices,
+        blank=True,
+        default=CorrespondenceType.BLANK,
+    )
+    cost = models.DecimalField(
+        _("cost"), max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
+    )
+    duration = models.DecimalField(
+        _("duration (min.)"), max_digits=DURATION_DIGITS, decimal_places=0, default=0
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=20,
+        choices=InformationFlow.choices,
+        blank=True,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=20,
+        choices=InitiatedBy.choices,
+        blank=True,
+        default=InitiatedBy.BLANK,
+    )
+    campaign_target = models.BooleanField(_("campaign target"), default=False)
+    campaign_response = models.BooleanField(_("campaign response"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Segment(InteractionFields):
+    """A segment header (reference 1.8): a target list and the interaction to record with each
+    of its contacts. `cost`/`duration` are the header's Unit Cost and Unit Duration; `language`
+    and `subject` its defaults; `correspondence_type` its default."""
+
+    no = models.CharField(_("no."), max_length=NO_LENGTH, unique=True)
+    no_series = models.CharField(
+        _("no. series"), max_length=CODE_LENGTH * 2, blank=True, editable=False
+    )
+    ignore_contact_corres_type = models.BooleanField(
+        _("ignore contact corres. type"), default=False
+    )
+    no_of_criteria_actions = models.PositiveIntegerField(
+        _("no. of criteria actions"), default=0, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["no"]
+        indexes = [
+            models.Index(fields=["salesperson"], name="segments_header_salesperson"),
+            models.Index(fields=["campaign"], name="segments_header_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.no} – {self.description}" if self.description else self.no
+
+    def get_absolute_url(self) -> str:
+        return reverse("segments:segment-detail", kwargs={"no": self.no})
+
+
+class SegmentLine(InteractionFields):
+    """One contact of a segment with its own interaction values (reference 1.9)."""
+
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="lines"
+    )
+    line_no = models.PositiveIntegerField(_("line no."))
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_lines",
+    )
+    contact_company = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=20,
+        choices=Evaluation.choices,
+        blank=True,
+        default=Evaluation.BLANK,
+    )
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+    time = models.TimeField(_("time of interaction"), null=True, blank=True)
+    action_no = models.PositiveIntegerField(
+        _("criteria action no."),
+        default=0,
+        help_text=_("The criteria action that inserted this line."),
+    )
+
+    class Meta:
+        verbose_name = _("segment line")
+        verbose_name_plural = _("segment lines")
+        ordering = ["segment", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "line_no"], name="segments_line_unique_no")
+        ]
+        indexes = [
+            models.Index(fields=["segment", "contact"], name="segments_line_contact"),
+            models.Index(fields=["segment", "template"], name="segments_line_template"),
+            models.Index(fields=["contact"], name="segments_line_contact_only"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}/{self.line_no}"
+
+
+class SegmentCriteriaAction(models.Model):
+    """One criteria action on a segment (reference 1.11): what was done, with which filters
+    (`{"section": {"field": "expression"}}`, API.md) and options, and its counts."""
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="criteria_actions",
+    )
+    action_no = models.PositiveIntegerField(_("action no."))
+    action = models.CharField(_("action"), max_length=30)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    allow_existing = models.BooleanField(_("allow existing contacts"), default=False)
+    expand_companies = models.BooleanField(_("expand companies"), default=False)
+    allow_related_companies = models.BooleanField(_("allow related companies"), default=False)
+    ignore_exclusion = models.BooleanField(_("ignore exclusion"), default=False)
+    entire_companies = models.BooleanField(_("entire companies"), default=False)
+    logged_segment_entry_no = models.PositiveIntegerField(
+        _("logged segment entry no."), null=True, blank=True
+    )
+    no_of_lines_inserted = models.PositiveIntegerField(_("lines inserted"), default=0)
+    no_of_lines_removed = models.PositiveIntegerField(_("lines removed"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("segment criteria action")
+        verbose_name_plural = _("segment criteria actions")
+        ordering = ["segment", "action_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "action_no"], name="segments_criteria_unique_no"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}/{self.action_no} {self.action}"
+
+
+class SegmentHistory(InteractionFields):
+    """Segment History (reference 1.11): a line a criteria action inserted or removed. A
+    removed line is stored whole (its interaction values, contact, line no.), so that going
+    back restores it exactly."""
+
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="history"
+    )
+    action_no = models.PositiveIntegerField(_("action no."))
+    action_taken = models.CharField(_("action taken"), max_length=20)
+    line_no = models.PositiveIntegerField(_("line no."))
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_company = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluation = models.CharField(_("evaluation"), max_length=20, blank=True)
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+    time = models.TimeField(_("time of interaction"), null=True, blank=True)
+    line_action_no = models.PositiveIntegerField(_("line's criteria action no."), default=0)
+
+    class Meta:
+        verbose_name = _("segment history")
+        verbose_name_plural = _("segment history")
+        ordering = ["segment", "action_no", "line_no"]
+        indexes = [models.Index(fields=["segment", "action_no"], name="segments_history_action")]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}/{self.action_no} {self.action_taken} {self.line_no}"
+
+
+class SavedSegmentCriteria(models.Model):
+    """Saved Segment Criteria (reference 1.11): a segment's criteria actions under a code, to
+    replay on another segment."""
+
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("saved segment criteria")
+        verbose_name_plural = _("saved segment criteria")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.description}" if self.description else self.code
+
+
+class SavedSegmentCriteriaAction(models.Model):
+    """One saved criteria action: as `SegmentCriteriaAction`, without its counts."""
+
+    criteria = models.ForeignKey(
+        SavedSegmentCriteria,
+        verbose_name=_("saved segment criteria"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    action_no = models.PositiveIntegerField(_("action no."))
+    action = models.CharField(_("action"), max_length=30)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    allow_existing = models.BooleanField(_("allow existing contacts"), default=False)
+    expand_companies = models.BooleanField(_("expand companies"), default=False)
+    allow_related_companies = models.BooleanField(_("allow related companies"), default=False)
+    ignore_exclusion = models.BooleanField(_("ignore exclusion"), default=False)
+    entire_companies = models.BooleanField(_("entire companies"), default=False)
+    logged_segment_entry_no = models.PositiveIntegerField(
+        _("logged segment entry no."), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("saved segment criteria action")
+        verbose_name_plural = _("saved segment criteria actions")
+        ordering = ["criteria", "action_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria", "action_no"], name="segments_saved_action_unique_no"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_id}/{self.action_no} {self.action}"
+
+
+class LoggedSegment(models.Model):
+    """Logged Segment (reference 1.12): the register of a logged segment. Its interactions
+    point to it by `logged_segment_entry_no`; its campaign entries by `register_no`."""
+
+    entry_no = models.PositiveIntegerField(_("entry no."), unique=True)
+    segment_no = models.CharField(_("segment no."), max_length=NO_LENGTH)
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+    creation_date = models.DateField(_("creation date"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    canceled = models.BooleanField(_("canceled"), default=False)
+    follow_up_segment_no = models.CharField(
+        _("follow-up segment no."), max_length=NO_LENGTH, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("logged segment")
+        verbose_name_plural = _("logged segments")
+        ordering = ["-entry_no"]
+        indexes = [models.Index(fields=["segment_no"], name="segments_logged_segment_no")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_no} – {self.segment_no}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("segments:logged-segment-detail", kwargs={"entry_no": self.entry_no})
