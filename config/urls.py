@@ -11,6 +11,7 @@ urlpatterns = [
     path("setup/number-series/", include("rapport.numbering.urls")),
     path("", include("rapport.contacts.urls")),
     path("", include("rapport.interactions.urls")),
+    path("", include("rapport.segments.urls")),
     path("", include("rapport.campaigns.urls")),
     path("api/", include("rapport.core.api.urls")),
     path("admin/", admin.site.urls),

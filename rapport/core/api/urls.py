@@ -11,6 +11,7 @@ v1: list = [
     path("", include("rapport.contacts.api.urls")),
     path("", include("rapport.campaigns.api.urls")),
     path("", include("rapport.interactions.api.urls")),
+    path("", include("rapport.segments.api.urls")),
 ]
 
 urlpatterns = [

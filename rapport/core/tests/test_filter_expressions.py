@@ -1,0 +1,493 @@
+"""NAV filter expressions: parsing, refusals, Q objects against a real table, and properties."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from rapport.contacts.models import MailingGroup
+from rapport.core.errors import DomainError, ValidationFailed
+from rapport.core.filter_expressions import (
+    Condition,
+    FilterExpressionError,
+    Pattern,
+    filter_q,
+    parse,
+)
+
+DESCRIPTIONS = [
+    "",
+    "Acme",
+    "acme",
+    "ACME Corp",
+    "Big corp",
+    "corporate",
+    "B",
+    "b",
+    "Zeta",
+    "a.b",
+    "a*b",
+    "100%",
+    "O'Brien",
+    "Émile",
+    "émile",
+    "x@example.com",
+    "A|B",
+]
+
+
+@pytest.fixture
+def groups(db):
+    MailingGroup.objects.all().delete()
+    for index, text in enumerate(DESCRIPTIONS):
+        MailingGroup.objects.create(code=f"G{index}", description=text)
+    return DESCRIPTIONS
+
+
+def selected(expression: str, **kwargs) -> list[str]:
+    q = filter_q("description", expression, **kwargs)
+    return sorted(MailingGroup.objects.filter(q).values_list("description", flat=True))
+
+
+def expected(expression: str, values: list[str], **kwargs) -> list[str]:
+    parsed = parse(expression, **kwargs)
+    return sorted(v for v in values if parsed.matches(v))
+
+
+# -- examples against the database --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "result"),
+    [
+        ("Acme", ["Acme"]),
+        ("=Acme", ["Acme"]),
+        ("Acme|B|nothing", ["Acme", "B"]),
+        ("@acme", ["Acme", "acme"]),
+        ("<>Acme", [d for d in DESCRIPTIONS if d != "Acme"]),
+        ("''", [""]),
+        ("<>''", [d for d in DESCRIPTIONS if d]),
+        ("*corp*", ["Big corp", "corporate"]),
+        ("@*corp*", ["ACME Corp", "Big corp", "corporate"]),
+        ("corp*", ["corporate"]),
+        ("*corp", ["Big corp"]),
+        ("?", ["B", "b"]),
+        ("a?b", ["a*b", "a.b"]),
+        ("a'*'b", ["a*b"]),
+        ("*'%'", ["100%"]),
+        ("'O''Brien'", ["O'Brien"]),
+        ("*@example.com", ["x@example.com"]),
+        ("'A|B'", ["A|B"]),
+        ("@émile", ["Émile", "émile"]),
+        ("<>*corp*&<>''", [d for d in DESCRIPTIONS if d and "corp" not in d]),
+        ("B..Z", ["B", "Big corp", "O'Brien"]),
+        ("A..B", ["A|B", "ACME Corp", "Acme", "B"]),
+        (
+            "Zeta..",
+            ["a*b", "a.b", "acme", "b", "corporate", "x@example.com", "Zeta", "Émile", "émile"],
+        ),
+        ("..A|''", ["", "100%"]),
+        (">b&<corp", []),
+        (">=b&<=c", ["b"]),
+        ("@b..c", ["B", "Big corp", "b"]),
+        (">Zeta", ["a*b", "a.b", "acme", "b", "corporate", "x@example.com", "Émile", "émile"]),
+        ("<B", ["", "100%", "A|B", "ACME Corp", "Acme"]),
+        ("<=B", ["", "100%", "A|B", "ACME Corp", "Acme", "B"]),
+    ],
+)
+def test_examples_against_database(groups, expression, result):
+    found = selected(expression)
+    assert found == sorted(result)
+    assert found == expected(expression, groups)
+
+
+def test_blank_on_a_nullable_path_also_matches_null(db):
+    from rapport.contacts.models import Contact
+
+    assert "IS NULL" in str(
+        Contact.objects.filter(filter_q("country__code", "''", nullable=True)).query
+    )
+    q = filter_q("country__code", "NL|''", kind="code", nullable=True)
+    sql = str(Contact.objects.filter(q).query)
+    assert "IS NULL" in sql
+    q = filter_q("country__code", "NL", kind="code", nullable=True)
+    assert "IS NULL" not in str(Contact.objects.filter(q).query)
+
+
+def test_nullable_semantics_match_python(db):
+    expression = parse("<>''")
+    assert not expression.matches(None)
+    assert parse("<>X").matches(None)
+    assert parse("..B").matches(None)
+    assert not parse("B..").matches(None)
+    assert parse("''", kind="date").matches(None)
+    assert not parse("2026-01-01..", kind="date").matches(None)
+    assert parse("<>2026-01-01", kind="date").matches(None)
+
+
+# -- kinds ------------------------------------------------------------------------------------
+
+
+def test_code_values_are_upper_cased_and_trimmed():
+    assert str(parse("nl | be", kind="code")) == "NL|BE"
+    assert str(parse("a*", kind="code")) == "A*"
+    assert parse("nl", kind="code").matches("NL")
+    assert not parse("nl", kind="code").matches("nl")
+    assert parse("@nl", kind="code").matches("nl")
+
+
+def test_text_keeps_inner_spaces_and_trims_the_whole_expression():
+    parsed = parse("  A | B  ")
+    assert parsed.alternatives == ((Condition("=", "A "),), (Condition("=", " B"),))
+    assert str(parsed) == "'A '|' B'"
+
+
+def test_dates():
+    parsed = parse("2026-01-01..2026-06-30", kind="date")
+    assert parsed.alternatives == ((Condition("..", date(2026, 1, 1), date(2026, 6, 30)),),)
+    assert parsed.matches(date(2026, 3, 1))
+    assert not parsed.matches(date(2026, 7, 1))
+    assert parse(">=2026-01-01", kind="date").matches(date(2026, 1, 1))
+    assert parse("''", kind="date").alternatives == ((Condition("=", None),),)
+    q = filter_q("date", "2026-01-01..", kind="date")
+    assert q.children == [("date__gte", date(2026, 1, 1))]
+    assert filter_q("date", "''", kind="date").children == [("date__isnull", True)]
+
+
+def test_numbers():
+    assert parse("1.5..2.5", kind="decimal").matches(Decimal("2"))
+    assert not parse("<-1", kind="decimal").matches(Decimal("-1"))
+    assert parse("-3..-1", kind="integer").matches(-2)
+    assert parse("+7", kind="integer").alternatives == ((Condition("=", 7),),)
+    assert parse("10|20", kind="integer").matches(20)
+    assert filter_q("n", ">5", kind="integer").children == [("n__gt", 5)]
+
+
+def test_bools():
+    for word in ("yes", "YES", "true", "1"):
+        assert parse(word, kind="bool").alternatives == ((Condition("=", True),),)
+    for word in ("no", "false", "0"):
+        assert parse(word, kind="bool").alternatives == ((Condition("=", False),),)
+    assert parse("<>yes", kind="bool").matches(False)
+    assert str(parse("true|0", kind="bool")) == "yes|no"
+
+
+def test_choices():
+    choices = ["person", "company"]
+    parsed = parse("Person|company", kind="choice", choices=choices)
+    assert str(parsed) == "person|company"
+    assert parsed.matches("person")
+    assert parse("<>person", kind="choice", choices=choices).matches("company")
+    assert filter_q("type", "company", kind="choice", choices=choices).children == [
+        ("type", "company")
+    ]
+
+
+def test_wildcard_patterns_are_bound_regex_parameters():
+    q = filter_q("name", "a*b?c")
+    assert q.children == [("name__regex", r"\Aa(?:.|\n)*b(?:.|\n)c\Z")]
+    q = filter_q("name", "*'''); DROP TABLE x; --'*")
+    ((lookup, value),) = q.children
+    assert lookup == "name__regex"
+    assert "DROP" in value
+
+
+# -- refusals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "kind", "message"),
+    [
+        ("A..B..C", "text", 'Filter "A..B..C" for f: unexpected ".." at position 5.'),
+        (">=", "date", 'Filter ">=" for f: a value is missing after ">=" at position 3.'),
+        (
+            "2026-13-01",
+            "date",
+            'Filter "2026-13-01" for f: "2026-13-01" is not a date (YYYY-MM-DD) at position 1.',
+        ),
+        (
+            "20260101",
+            "date",
+            'Filter "20260101" for f: "20260101" is not a date (YYYY-MM-DD) at position 1.',
+        ),
+        (
+            "2026-01-01..x",
+            "date",
+            'Filter "2026-01-01..x" for f: "x" is not a date (YYYY-MM-DD) at position 13.',
+        ),
+        ("A||B", "text", 'Filter "A||B" for f: a value is missing after "|" at position 3.'),
+        ("A|", "text", 'Filter "A|" for f: a value is missing after "|" at position 3.'),
+        ("|A", "text", 'Filter "|A" for f: a value is missing before "|" at position 1.'),
+        ("A&", "text", 'Filter "A&" for f: a value is missing after "&" at position 3.'),
+        ("@", "text", 'Filter "@" for f: a value is missing after "@" at position 2.'),
+        ("<>", "text", 'Filter "<>" for f: a value is missing after "<>" at position 3.'),
+        (
+            "..",
+            "text",
+            'Filter ".." for f: a range needs a value before or after ".." at position 1.',
+        ),
+        (">A..B", "text", 'Filter ">A..B" for f: unexpected ".." at position 3.'),
+        ("A<B", "text", 'Filter "A<B" for f: unexpected "<" at position 2.'),
+        ("(A|B)", "text", 'Filter "(A|B)" for f: unexpected "(" at position 1.'),
+        ("O'Brien", "text", 'Filter "O\'Brien" for f: the quote is not closed at position 2.'),
+        (">A*", "text", 'Filter ">A*" for f: wildcards cannot be combined with ">" at position 3.'),
+        (
+            "A*..B",
+            "text",
+            'Filter "A*..B" for f: wildcards cannot be used in a range at position 2.',
+        ),
+        (
+            "''..B",
+            "date",
+            "Filter \"''..B\" for f: a blank value cannot be a range bound at position 1.",
+        ),
+        (
+            ">''",
+            "integer",
+            'Filter ">\'\'" for f: a blank value cannot be compared with ">" at position 2.',
+        ),
+        (
+            "1*",
+            "integer",
+            'Filter "1*" for f: wildcards cannot be used for a whole number at position 2.',
+        ),
+        ("@1", "decimal", 'Filter "@1" for f: "@" cannot be used for a number at position 1.'),
+        ("1,5", "decimal", 'Filter "1,5" for f: "1,5" is not a number at position 1.'),
+        ("1.5", "integer", 'Filter "1.5" for f: "1.5" is not a whole number at position 1.'),
+        ("maybe", "bool", 'Filter "maybe" for f: "maybe" is not yes or no at position 1.'),
+        (
+            "yes..no",
+            "bool",
+            'Filter "yes..no" for f: a range cannot be used for yes/no at position 4.',
+        ),
+        (">yes", "bool", 'Filter ">yes" for f: ">" cannot be used for yes/no at position 2.'),
+        (
+            "robot",
+            "choice",
+            'Filter "robot" for f: "robot" is not one of person, company at position 1.',
+        ),
+        (
+            "a\x00b",
+            "text",
+            'Filter "a\\x00b" for f: control character U+0000 is not allowed at position 2.',
+        ),
+        (
+            "a\tb",
+            "text",
+            'Filter "a\\x09b" for f: control character U+0009 is not allowed at position 2.',
+        ),
+        ("", "text", 'Filter "" for f: the filter is empty.'),
+        ("   ", "text", 'Filter "" for f: the filter is empty.'),
+        (
+            "x" * 251,
+            "text",
+            'Filter "'
+            + "x" * 57
+            + '..." for f: the filter has 251 characters; at most 250 are allowed.',
+        ),
+    ],
+)
+def test_refusals(expression, kind, message):
+    with pytest.raises(FilterExpressionError) as caught:
+        parse(expression, kind=kind, choices=["person", "company"], field="f")
+    error = caught.value
+    assert error.message == message
+    assert error.field == "f"
+    assert error.fields() == {"f": [message]}
+    assert isinstance(error, ValidationFailed)
+
+
+def test_error_positions_count_from_one_after_trimming():
+    with pytest.raises(FilterExpressionError) as caught:
+        parse("  A..B..C", field="f")
+    assert caught.value.position == 5
+
+
+def test_filter_q_names_the_field_path_unless_told_otherwise():
+    with pytest.raises(FilterExpressionError, match=r"for country__code:"):
+        filter_q("country__code", "NL||BE", kind="code")
+    with pytest.raises(FilterExpressionError, match=r"for country_code:"):
+        filter_q("country__code", "NL||BE", kind="code", field="country_code")
+
+
+def test_without_a_field_the_message_has_no_field():
+    with pytest.raises(FilterExpressionError) as caught:
+        parse("A||B")
+    assert caught.value.message == 'Filter "A||B": a value is missing after "|" at position 3.'
+    assert caught.value.field is None
+
+
+def test_250_characters_are_allowed():
+    assert parse("x" * 250).matches("x" * 250)
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "canonical"),
+    [
+        ("=A", "A"),
+        ("<>@x", "@<>x"),
+        ("@a..c", "@a..c"),
+        ("A..", "A.."),
+        ("..B", "..B"),
+        ("'A.'..'.B'", "'A.'..'.B'"),
+        ("a.b", "a.b"),
+        ("'@x'", "'@x'"),
+        ("*@example.com", "*@example.com"),
+        ("a''b", "ab"),
+        ("''", "''"),
+        ("'a*b'*", "'a*b'*"),
+        ("'O''Brien'", "'O''Brien'"),
+        (">A&<M|Z", ">A&<M|Z"),
+    ],
+)
+def test_canonical_rendering(expression, canonical):
+    parsed = parse(expression)
+    assert str(parsed) == canonical == parsed.describe()
+    assert parse(canonical) == parsed
+
+
+# -- properties -------------------------------------------------------------------------------
+
+ALPHABET = "aAbB.*?'|&@%_ \\éÉ"
+VALUE_CHARS = "aAbBcC.-_% \\@éÉ"
+
+literal_text = st.text(alphabet="aAbB.-_%@ \\éÉ'|&", min_size=0, max_size=4)
+
+
+@st.composite
+def values(draw) -> str:
+    """A value as typed: literal chunks (quoted when needed), wildcards."""
+    chunks = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(["*", "?"]),
+                st.text(alphabet="aAbB-_%\\éÉ", min_size=1, max_size=3),
+                literal_text.map(lambda t: "'" + t.replace("'", "''") + "'"),
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    return "".join(chunks)
+
+
+@st.composite
+def plain_values(draw) -> str:
+    """A wildcard-free value."""
+    return draw(
+        st.one_of(
+            st.text(alphabet="aAbB-_%\\éÉ", min_size=1, max_size=3),
+            literal_text.map(lambda t: "'" + t.replace("'", "''") + "'"),
+        )
+    )
+
+
+@st.composite
+def conditions(draw) -> str:
+    ci = draw(st.sampled_from(["", "@"]))
+    shape = draw(st.sampled_from(["value", "not", "compare", "range"]))
+    if shape == "value":
+        return ci + draw(values())
+    if shape == "not":
+        return ci + "<>" + draw(values())
+    if shape == "compare":
+        return ci + draw(st.sampled_from(["<", "<=", ">", ">=", "="])) + draw(plain_values())
+    low = draw(st.one_of(st.just(""), plain_values()))
+    high = draw(plain_values()) if not low else draw(st.one_of(st.just(""), plain_values()))
+    return f"{ci}{low}..{high}"
+
+
+expressions = st.lists(
+    st.lists(conditions(), min_size=1, max_size=2).map("&".join), min_size=1, max_size=3
+).map("|".join)
+
+stored_values = st.lists(
+    st.text(alphabet=VALUE_CHARS, min_size=0, max_size=5), min_size=1, max_size=12, unique=True
+)
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=stored_values, expression=expressions)
+@example(data=["Acme", "acme", "ACME", "b"], expression="@acme")
+@example(data=["é", "É", "e", "E"], expression="@é|@E..e")
+@example(data=["", "a", "a\\b"], expression="''|'a\\b'")
+def test_database_agrees_with_matches(db, data, expression):
+    parsed = parse(expression)
+    MailingGroup.objects.all().delete()
+    MailingGroup.objects.bulk_create(
+        MailingGroup(code=f"G{i}", description=text) for i, text in enumerate(data)
+    )
+    found = set(
+        MailingGroup.objects.filter(parsed.to_q("description")).values_list(
+            "description", flat=True
+        )
+    )
+    assert found == {text for text in data if parsed.matches(text)}
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.lists(
+        st.text(alphabet="ABC.-_%", min_size=1, max_size=5), min_size=1, max_size=10, unique=True
+    ),
+    expression=expressions,
+)
+def test_code_column_agrees_with_matches(db, data, expression):
+    parsed = parse(expression, kind="code")
+    MailingGroup.objects.all().delete()
+    MailingGroup.objects.bulk_create(MailingGroup(code=text) for text in data)
+    found = set(MailingGroup.objects.filter(parsed.to_q("code")).values_list("code", flat=True))
+    assert found == {text for text in data if parsed.matches(text)}
+
+
+@settings(max_examples=200)
+@given(expression=expressions, kind=st.sampled_from(["text", "code"]))
+def test_rendering_round_trips(expression, kind):
+    parsed = parse(expression, kind=kind)
+    assert parse(str(parsed), kind=kind) == parsed
+    assert str(parse(str(parsed), kind=kind)) == str(parsed)
+
+
+@settings(max_examples=200)
+@given(
+    expression=st.one_of(
+        st.text(max_size=30),
+        st.text(alphabet="0123456789-.|&<>=@*?' yesnoTFa", max_size=30),
+    ),
+    kind=st.sampled_from(["text", "code", "date", "decimal", "integer", "bool", "choice"]),
+)
+def test_garbage_raises_only_filter_expression_errors(expression, kind):
+    try:
+        parsed = parse(expression, kind=kind, choices=["person", "company"], field="f")
+    except FilterExpressionError as error:
+        assert error.field == "f"
+        assert error.message.startswith("Filter ")
+        assert isinstance(error, DomainError)
+        return
+    assert parse(str(parsed), kind=kind, choices=["person", "company"]) == parsed
+    parsed.to_q("f")
+
+
+def test_case_insensitive_patterns_list_the_cases_of_each_letter():
+    # No __iregex: PostgreSQL's ~* folds only what the database's locale knows.
+    assert filter_q("name", "@é*").children == [("name__regex", r"\A[Éé](?:.|\n)*\Z")]
+    negated = filter_q("name", "@<>a1.")
+    assert negated.negated
+    assert negated.children == [("name__regex", r"\A[Aa]1\.\Z")]
+    assert parse("@straße").matches("STRAßE")
+
+
+def test_pattern_regex_escapes_everything_special():
+    regex = Pattern((("lit", "a.b(c)[d]{e}^$|+\\"), ("any", ""))).regex()
+    assert regex == r"\Aa\.b\(c\)\[d\]\{e\}\^\$\|\+\\(?:.|\n)*\Z"

@@ -1,0 +1,202 @@
+"""API shapes of segments and their lines (API.md: `segments`, `segments/<no>/lines/`).
+
+Reads are serializers over the models; writes are plain objects of API names that
+`service_values` maps to the services' arguments (the services check the values)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from rapport.core.errors import DomainError, ValidationFailed
+from rapport.segments.models import Segment, SegmentLine
+
+# API name → service argument, for the header and for a line.
+HEADER_NAMES = {
+    "description": "description",
+    "date": "date",
+    "salesperson_code": "salesperson",
+    "campaign_no": "campaign",
+    "template_code": "template",
+    "language_code_default": "language",
+    "subject_default": "subject",
+    "correspondence_type_default": "correspondence_type",
+    "unit_cost": "cost",
+    "unit_duration": "duration",
+    "information_flow": "information_flow",
+    "initiated_by": "initiated_by",
+    "campaign_target": "campaign_target",
+    "campaign_response": "campaign_response",
+}
+LINE_NAMES = {
+    "description": "description",
+    "date": "date",
+    "time": "time",
+    "salesperson_code": "salesperson",
+    "campaign_no": "campaign",
+    "template_code": "template",
+    "language_code": "language",
+    "subject": "subject",
+    "correspondence_type": "correspondence_type",
+    "cost": "cost",
+    "duration": "duration",
+    "information_flow": "information_flow",
+    "initiated_by": "initiated_by",
+    "evaluation": "evaluation",
+    "attempt_failed": "attempt_failed",
+    "campaign_target": "campaign_target",
+    "campaign_response": "campaign_response",
+}
+RELATIONS = {"salesperson", "campaign", "template", "language"}
+
+
+def service_values(data: Any, names: dict[str, str]) -> dict[str, Any]:
+    """The request body as service arguments; unknown names are refused (400), null is blank
+    for a relation ("")."""
+    if not isinstance(data, dict):
+        raise ValidationFailed(_body_error())
+    values: dict[str, Any] = {}
+    unknown = [key for key in data if key not in names]
+    if unknown:
+        raise ValidationFailed({key: ["Unknown field."] for key in unknown})
+    for key, value in data.items():
+        name = names[key]
+        values[name] = "" if value is None and name in RELATIONS else value
+    return values
+
+
+def _body_error() -> dict[str, list[str]]:
+    return {"non_field_errors": ["Send a JSON object."]}
+
+
+def api_error(error: DomainError, names: dict[str, str]) -> DomainError:
+    """The service's error with its field names as the API's."""
+    if not isinstance(error, ValidationFailed):
+        return error
+    back = {service: api for api, service in names.items()}
+    fields = {back.get(name, name): messages for name, messages in error.fields().items()}
+    return ValidationFailed(fields, code=error.code)
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    salesperson_code = serializers.CharField(source="salesperson.code", default=None)
+    campaign_no = serializers.CharField(source="campaign.no", default=None)
+    template_code = serializers.CharField(source="template.code", default=None)
+    group_code = serializers.CharField(source="group.code", default=None)
+    language_code_default = serializers.CharField(source="language.code", default=None)
+    subject_default = serializers.CharField(source="subject")
+    correspondence_type_default = serializers.CharField(source="correspondence_type")
+    unit_cost = serializers.DecimalField(source="cost", max_digits=18, decimal_places=2)
+    unit_duration = serializers.DecimalField(source="duration", max_digits=18, decimal_places=0)
+    no_of_lines = serializers.IntegerField(read_only=True)
+    cost = serializers.DecimalField(
+        source="total_cost", max_digits=20, decimal_places=2, read_only=True, default=Decimal(0)
+    )
+    duration = serializers.DecimalField(
+        source="total_duration", max_digits=20, decimal_places=0, read_only=True, default=Decimal(0)
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "no",
+            "description",
+            "date",
+            "salesperson_code",
+            "campaign_no",
+            "template_code",
+            "group_code",
+            "language_code_default",
+            "subject_default",
+            "correspondence_type_default",
+            "unit_cost",
+            "unit_duration",
+            "information_flow",
+            "initiated_by",
+            "campaign_target",
+            "campaign_response",
+            "ignore_contact_corres_type",
+            "no_of_lines",
+            "no_of_criteria_actions",
+            "cost",
+            "duration",
+        ]
+        read_only_fields = fields
+
+
+class SegmentLineSerializer(serializers.ModelSerializer):
+    contact_no = serializers.CharField(source="contact.no", default=None)
+    contact_name = serializers.CharField(source="contact.name", default=None)
+    contact_company_no = serializers.CharField(source="contact_company.no", default=None)
+    salesperson_code = serializers.CharField(source="salesperson.code", default=None)
+    campaign_no = serializers.CharField(source="campaign.no", default=None)
+    template_code = serializers.CharField(source="template.code", default=None)
+    group_code = serializers.CharField(source="group.code", default=None)
+    language_code = serializers.CharField(source="language.code", default=None)
+
+    class Meta:
+        model = SegmentLine
+        fields = [
+            "line_no",
+            "contact_no",
+            "contact_name",
+            "contact_company_no",
+            "template_code",
+            "group_code",
+            "description",
+            "subject",
+            "salesperson_code",
+            "cost",
+            "duration",
+            "correspondence_type",
+            "language_code",
+            "evaluation",
+            "attempt_failed",
+            "date",
+            "time",
+            "information_flow",
+            "initiated_by",
+            "campaign_no",
+            "campaign_target",
+            "campaign_response",
+        ]
+        read_only_fields = fields
+
+
+class SegmentWriteSerializer(serializers.Serializer):
+    """Documents the body of create (with `no`) and update (with `apply_to_lines`)."""
+
+    no = serializers.CharField(required=False, help_text="Typed number (else Segment Nos.).")
+    description = serializers.CharField(required=False)
+    date = serializers.DateField(required=False)
+    salesperson_code = serializers.CharField(required=False, allow_null=True)
+    campaign_no = serializers.CharField(required=False, allow_null=True)
+    template_code = serializers.CharField(required=False, allow_null=True)
+    language_code_default = serializers.CharField(required=False, allow_null=True)
+    subject_default = serializers.CharField(required=False)
+    correspondence_type_default = serializers.CharField(required=False)
+    unit_cost = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    unit_duration = serializers.DecimalField(max_digits=18, decimal_places=0, required=False)
+    information_flow = serializers.CharField(required=False)
+    initiated_by = serializers.CharField(required=False)
+    campaign_target = serializers.BooleanField(required=False)
+    campaign_response = serializers.BooleanField(required=False)
+    apply_to_lines = serializers.BooleanField(
+        required=False,
+        help_text="Update only: write the changes to the affected lines (true) or not (false). "
+        "Left out while lines are affected: 409 with `affected_lines`.",
+    )
+
+
+class SegmentLineWriteSerializer(serializers.Serializer):
+    """Documents the body of a line: POST `{"contact_no"}` adds one; PATCH personalises."""
+
+    contact_no = serializers.CharField(required=False)
+    template_code = serializers.CharField(required=False, allow_null=True)
+    description = serializers.CharField(required=False)
+    salesperson_code = serializers.CharField(required=False, allow_null=True)
+    cost = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    duration = serializers.DecimalField(max_digits=18, decimal_places=0, required=False)
+    evaluation = serializers.CharField(required=False)

@@ -1,0 +1,4 @@
+from rapport.segments.views import segments
+
+app_name = "segments"
+urlpatterns = [*segments.urlpatterns]
