@@ -569,15 +569,31 @@ def _refresh_search_text(queryset: Any) -> None:
 def contact_delete(*, contact: Contact) -> None:
     """Delete a contact. Deleting a company deletes its persons too (NAV). The interaction log
     keeps their interactions (reference 1.14): a person's move to its company; a company's
-    (with its persons') keep no contact. Segment lines follow the rules of their app."""
+    (with its persons') keep no contact. A contact on a segment line (or a company whose
+    person is) cannot be deleted (409): remove it from the segment first."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if apps.is_installed("rapport.interactions"):
         from rapport.interactions.services import interactions_detach_contact
 
         interactions_detach_contact(contact=contact)
-    if contact.type == ContactType.COMPANY:
-        contact.persons.all().delete()
-    contact.delete()
+    try:
+        with transaction.atomic():
+            if contact.type == ContactType.COMPANY:
+                contact.persons.all().delete()
+            contact.delete()
+    except ProtectedError as error:
+        rows = [row for row in list(error.protected_objects)[:100] if hasattr(row, "segment")]
+        if not rows:
+            raise
+        numbers = ", ".join(sorted({row.segment.no for row in rows}))
+        raise ConflictError(
+            _(
+                "Contact %(no)s is on a line of segment %(segments)s: remove it from the "
+                "segment (or log the segment) before deleting the contact."
+            )
+            % {"no": contact.no, "segments": numbers},
+            code="in_use",
+        ) from None
 
 
 @transaction.atomic

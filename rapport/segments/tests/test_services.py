@@ -163,3 +163,16 @@ def test_bad_input_changes_nothing(world: Any, make_segment: Any) -> None:
     segment.refresh_from_db()
     assert segment.cost == decimal.Decimal("1.50")
     assert SegmentLine.objects.count() == 0
+
+
+def test_a_contact_on_a_segment_line_cannot_be_deleted(world: Any, make_segment: Any) -> None:
+    from rapport.contacts.services import contact_delete
+
+    segment = make_segment("S1", template=world.call)
+    add_all(segment, "P1")
+    with pytest.raises(ConflictError, match="Contact CO1 is on a line of segment S1"):
+        contact_delete(contact=world.company)  # its person P1 is on the segment
+    with pytest.raises(ConflictError, match="Contact P1 is on a line of segment S1"):
+        contact_delete(contact=world.p1)
+    assert Contact.objects.filter(no__in=["CO1", "P1", "P2"]).count() == 3
+    assert segment.lines.count() == 1
