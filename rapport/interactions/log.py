@@ -52,6 +52,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -477,9 +478,7 @@ def _company_of(contact: Contact | None) -> Contact | None:
     return contact.company if contact.company_id else None
 
 
-def clean_interaction_values(
-    given: Mapping[str, Any], errors: ErrorCollector
-) -> dict[str, Any]:
+def clean_interaction_values(given: Mapping[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Checks every given interaction value and resolves the relations (records or keys):
     the one home of these checks for the log and for segments. Knows the arguments of
     `interaction_create` and a segment's `subject` and `attempt_failed`."""
@@ -1062,11 +1061,17 @@ def interaction_cancel(*, actor: Any, entry: InteractionLogEntry) -> Interaction
 
 
 def _logged_segment_canceled(entry: InteractionLogEntry) -> int | None:
-    """Hook for the logged segments (segments issue): the entry no. of the entry's logged
-    segment when that logged segment is canceled, else None. An interaction cannot be
-    un-canceled while its logged segment is canceled (reference 2.7). There are no logged
-    segments yet."""
-    return None
+    """The entry no. of the entry's logged segment when that logged segment is canceled, else
+    None. An interaction cannot be un-canceled while its logged segment is canceled
+    (reference 2.7)."""
+    if entry.logged_segment_entry_no is None or not apps.is_installed("rapport.segments"):
+        return None
+    from rapport.segments.models import LoggedSegment
+
+    canceled = LoggedSegment.objects.filter(
+        entry_no=entry.logged_segment_entry_no, canceled=True
+    ).exists()
+    return entry.logged_segment_entry_no if canceled else None
 
 
 @transaction.atomic

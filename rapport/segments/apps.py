@@ -6,3 +6,26 @@ class SegmentsConfig(AppConfig):
     name = "rapport.segments"
     label = "segments"
     verbose_name = _("Segments")
+
+    def ready(self) -> None:
+        from rapport.core import tiles
+        from rapport.segments.models import LoggedSegment, Segment
+
+        tiles.register(
+            tiles.Tile(
+                order=20,
+                label=_("Active segments"),
+                url_name="segments:segment-list",
+                count=lambda user: Segment.objects.count(),
+                icon="people",
+            )
+        )
+        tiles.register(
+            tiles.Tile(
+                order=50,
+                label=_("Logged segments"),
+                url_name="segments:logged-segment-list",
+                count=lambda user: LoggedSegment.objects.count(),
+                icon="journal-check",
+            )
+        )

@@ -491,3 +491,30 @@ __all__ = [
     "segment_update",
     "start_criteria_action",
 ]
+
+
+# Selecting contacts (`selection.py`) and logging (`log.py`) build on this module; their
+# operations are called from here too, looked up when first used (importing them here would be
+# circular).
+_ELSEWHERE = {
+    "logged_segment_cancel": "log",
+    "logged_segment_uncancel": "log",
+    "logged_segments_delete_canceled": "log",
+    "segment_log": "log",
+    "segment_add_contacts": "selection",
+    "segment_go_back": "selection",
+    "segment_reduce_contacts": "selection",
+    "segment_refine_contacts": "selection",
+    "segment_reuse_criteria": "selection",
+    "segment_reuse_logged_segment": "selection",
+    "segment_save_criteria": "selection",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(f"rapport.segments.{module}"), name)

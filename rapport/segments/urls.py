@@ -1,4 +1,4 @@
-from rapport.segments.views import segments
+from rapport.segments.views import log, segments, selection
 
 app_name = "segments"
-urlpatterns = [*segments.urlpatterns]
+urlpatterns = [*segments.urlpatterns, *selection.urlpatterns, *log.urlpatterns]

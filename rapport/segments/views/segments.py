@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,14 +64,6 @@ def _amount(value: Any) -> str:
 
 def _minutes(value: Any) -> str:
     return number_format(value or 0, decimal_pos=0, use_l10n=True, force_grouping=True)
-
-
-def _optional(name: str, no: str) -> str | None:
-    """The URL of another area's segment page (selection, logging), None when not installed."""
-    try:
-        return reverse(name, args=[no])
-    except NoReverseMatch:
-        return None
 
 
 class SegmentListView(ObjectListView):
@@ -150,11 +142,10 @@ class SegmentDetailView(ObjectDetailView):
             ("segments:segment-reduce-contacts", _("Reduce Contacts"), "person-dash"),
             ("segments:segment-refine-contacts", _("Refine Contacts"), "funnel"),
             ("segments:segment-criteria-actions", _("Criteria"), "list-check"),
+            ("segments:segment-reuse-logged-segment", _("Reuse Logged Segment"), "recycle"),
             ("segments:segment-log", _("Log"), "journal-check"),
         ):
-            url = _optional(name, no)
-            if url:
-                actions.append(Action(label, url, icon=icon))
+            actions.append(Action(label, reverse(name, args=[no]), icon=icon))
         actions.append(
             Action(
                 _("Delete"),

@@ -1,0 +1,301 @@
+"""Logging a segment and the logged segments (API.md): `POST segments/<no>/log/`, the
+`logged-segments` resource keyed by `entry_no` with its actions, and `jobs/<id>/` for a log
+that runs in the background (a segment of 20,000 lines or more answers 202 with the job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rapport.core import permissions
+from rapport.core.api.views import NoticesMixin
+from rapport.core.errors import NotFoundError, ValidationFailed
+from rapport.interactions import selectors as interaction_selectors
+from rapport.interactions.api.serializers import InteractionSerializer
+from rapport.interactions.choices import Evaluation
+from rapport.segments import log, selectors, tasks
+from rapport.segments.choices import FollowUpOutcome
+from rapport.segments.models import LoggedSegment
+
+NO = OpenApiParameter("no", OpenApiTypes.STR, OpenApiParameter.PATH, description="Segment no.")
+ENTRY_NO = OpenApiParameter(
+    "entry_no", OpenApiTypes.INT, OpenApiParameter.PATH, description="Logged segment entry no."
+)
+JOB_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Job id.")
+
+
+class LogRequestSerializer(serializers.Serializer):
+    deliver = serializers.BooleanField(
+        required=False, default=False, help_text="Not yet: arrives with the delivery issue."
+    )
+    follow_up = serializers.BooleanField(required=False, default=False)
+    follow_up_outcome = serializers.ChoiceField(
+        choices=FollowUpOutcome.choices, required=False, default=FollowUpOutcome.ALL
+    )
+    follow_up_evaluation = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        max_length=20,
+        help_text="With follow_up_outcome=evaluation: this evaluation or worse, one of "
+        + ", ".join(value for value in Evaluation.values if value)
+        + ".",
+    )
+    follow_up_copy_setup = serializers.BooleanField(required=False, default=False)
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
+class LogResultSerializer(serializers.Serializer):
+    segment_no = serializers.CharField()
+    logged_segment_entry_no = serializers.IntegerField(allow_null=True)
+    no_of_interactions = serializers.IntegerField()
+    follow_up_segment_no = serializers.CharField(allow_null=True)
+    follow_up_no_of_lines = serializers.IntegerField()
+    campaign_nos = serializers.ListField(child=serializers.CharField())
+    dry_run = serializers.BooleanField()
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
+    progress = serializers.IntegerField(help_text="0 until the job ends, then 100.")
+    segment_no = serializers.CharField()
+    result = serializers.JSONField(allow_null=True)
+
+
+JOB_FIELDS = ("id", "kind", "status", "progress", "segment_no", "result")
+
+
+class JobResponseSerializer(serializers.Serializer):
+    job = JobSerializer()
+
+
+class LoggedSegmentSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", default=None)
+    no_of_interactions = serializers.IntegerField(
+        read_only=True,
+        help_text="Its interactions whose canceled equals the logged segment's (NAV).",
+    )
+
+    class Meta:
+        model = LoggedSegment
+        fields = [
+            "entry_no",
+            "segment_no",
+            "description",
+            "creation_date",
+            "user",
+            "no_of_interactions",
+            "canceled",
+            "follow_up_segment_no",
+        ]
+        read_only_fields = fields
+
+
+class LoggedSegmentDeleteCanceledSerializer(serializers.Serializer):
+    entry_no = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    segment_no = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=20
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
+class LoggedSegmentDeleteCanceledResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+
+
+def _job_body(result: Any) -> dict[str, Any]:
+    data = tasks.job_data(result)
+    return {"job": {key: data[key] for key in JOB_FIELDS}}
+
+
+@extend_schema(parameters=[NO])
+class SegmentLogView(NoticesMixin, APIView):
+    write_capability = permissions.MARKETING
+
+    @extend_schema(
+        request=LogRequestSerializer,
+        responses={200: LogResultSerializer, 202: JobResponseSerializer},
+    )
+    def post(self, request: Request, no: str) -> Response:
+        """Log the segment (reference 2.5): one interaction per line with a contact, a logged
+        segment, one campaign entry per campaign; the segment is removed. `follow_up` creates
+        the follow-up segment (numbered from Segment Nos.) with all contacts, only the failed
+        attempts, or `follow_up_evaluation` or worse; `follow_up_copy_setup` copies the
+        interaction setup. `dry_run` checks and counts, writing nothing. A segment of 20,000
+        lines or more answers 202 with a job to poll at `jobs/<id>/`."""
+        data = request.data if isinstance(request.data, dict) else None
+        if data is None:
+            raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
+        unknown = sorted(set(data) - set(LogRequestSerializer().fields))
+        if unknown:
+            raise ValidationFailed({key: ["Unknown field."] for key in unknown})
+        serializer = LogRequestSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        options = dict(serializer.validated_data)
+        if options.pop("deliver"):
+            raise ValidationFailed(
+                {"deliver": ["Delivery arrives with the delivery issue."]}, code="not_available"
+            )
+        dry_run = options.pop("dry_run")
+        segment = selectors.segment_get(no)
+        if not dry_run and log.segment_log_runs_in_background(segment):
+            from rapport.segments.services import check_may_segment
+
+            check_may_segment(request.user)
+            job = tasks.enqueue_segment_log(actor=request.user, segment=segment, **options)
+            return Response(_job_body(job), status=status.HTTP_202_ACCEPTED)
+        result = log.segment_log(actor=request.user, segment=segment, dry_run=dry_run, **options)
+        return Response(tasks.log_result_data(result))
+
+
+@extend_schema(parameters=[JOB_ID])
+class JobDetailView(APIView):
+    @extend_schema(responses=JobResponseSerializer)
+    def get(self, request: Request, id: str) -> Response:
+        """A background job (a segment being logged): `status` queued, running, succeeded or
+        failed; `result` what the log answers (or `{"error": ...}` when it was refused)."""
+        job = tasks.job_get(id)
+        if job is None or (
+            job.kwargs.get("user_id") != request.user.pk
+            and not permissions.user_can(request.user, permissions.MARKETING)
+        ):
+            raise NotFoundError(_("There is no job %(id)s.") % {"id": str(id)[:64]})
+        return Response(_job_body(job))
+
+
+class LoggedSegmentListView(generics.ListAPIView):
+    """Logged segments (reference 2.6), newest first; filters `?segment_no=`, `?canceled=`,
+    `?entry_no=`; `?search=` in segment no. and description."""
+
+    serializer_class = LoggedSegmentSerializer
+    write_capability = permissions.MARKETING
+    filterset_fields = ["entry_no", "segment_no", "canceled"]
+    search_fields = ["segment_no", "description"]
+    ordering_fields = ["entry_no", "creation_date", "segment_no"]
+    ordering = ["-entry_no"]
+
+    def get_queryset(self) -> Any:
+        return log.logged_segments()
+
+
+class _LoggedSegmentView(NoticesMixin, APIView):
+    write_capability = permissions.MARKETING
+
+    def logged(self, entry_no: int) -> LoggedSegment:
+        return selectors.logged_segment_get(entry_no)
+
+    def respond(self, logged: LoggedSegment) -> Response:
+        fresh = log.logged_segments().get(pk=logged.pk)
+        return Response(LoggedSegmentSerializer(fresh).data)
+
+
+@extend_schema(parameters=[ENTRY_NO])
+class LoggedSegmentDetailView(_LoggedSegmentView):
+    @extend_schema(responses=LoggedSegmentSerializer)
+    def get(self, request: Request, entry_no: int) -> Response:
+        return self.respond(self.logged(entry_no))
+
+
+@extend_schema(parameters=[ENTRY_NO])
+class LoggedSegmentCancelView(_LoggedSegmentView):
+    @extend_schema(request=None, responses=LoggedSegmentSerializer)
+    def post(self, request: Request, entry_no: int) -> Response:
+        """Cancel the logged segment with its interactions and campaign entries."""
+        logged = log.logged_segment_cancel(actor=request.user, logged_segment=self.logged(entry_no))
+        return self.respond(logged)
+
+
+@extend_schema(parameters=[ENTRY_NO])
+class LoggedSegmentUncancelView(_LoggedSegmentView):
+    @extend_schema(request=None, responses=LoggedSegmentSerializer)
+    def post(self, request: Request, entry_no: int) -> Response:
+        """Un-cancel the logged segment with its interactions and campaign entries."""
+        logged = log.logged_segment_uncancel(
+            actor=request.user, logged_segment=self.logged(entry_no)
+        )
+        return self.respond(logged)
+
+
+@extend_schema(parameters=[ENTRY_NO])
+class LoggedSegmentInteractionsView(generics.ListAPIView):
+    """The interactions logged with the logged segment, in entry order."""
+
+    serializer_class = InteractionSerializer
+    write_capability = permissions.MARKETING
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return interaction_selectors.interaction_log().none()
+        logged = selectors.logged_segment_get(self.kwargs["entry_no"])
+        return (
+            interaction_selectors.interaction_log()
+            .filter(logged_segment_entry_no=logged.entry_no)
+            .order_by("entry_no")
+        )
+
+
+class LoggedSegmentDeleteCanceledView(NoticesMixin, APIView):
+    write_capability = permissions.MARKETING
+
+    @extend_schema(
+        request=LoggedSegmentDeleteCanceledSerializer,
+        responses=LoggedSegmentDeleteCanceledResultSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        """Delete the canceled logged segments that match `entry_no` and `segment_no` (all
+        canceled ones without filters); their interactions and campaign entries stay. Returns
+        how many; `"dry_run": true` only counts them."""
+        serializer = LoggedSegmentDeleteCanceledSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        count = log.logged_segments_delete_canceled(
+            actor=request.user,
+            entry_no=data.get("entry_no"),
+            segment_no=data.get("segment_no"),
+            dry_run=data["dry_run"],
+        )
+        return Response({"count": count, "dry_run": data["dry_run"]})
+
+
+urlpatterns = [
+    path("segments/<str:no>/log/", SegmentLogView.as_view(), name="segment-log"),
+    path("jobs/<str:id>/", JobDetailView.as_view(), name="job-detail"),
+    path("logged-segments/", LoggedSegmentListView.as_view(), name="logged-segment-list"),
+    path(
+        "logged-segments/delete-canceled/",
+        LoggedSegmentDeleteCanceledView.as_view(),
+        name="logged-segment-delete-canceled",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/",
+        LoggedSegmentDetailView.as_view(),
+        name="logged-segment-detail",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/cancel/",
+        LoggedSegmentCancelView.as_view(),
+        name="logged-segment-cancel",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/uncancel/",
+        LoggedSegmentUncancelView.as_view(),
+        name="logged-segment-uncancel",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/interactions/",
+        LoggedSegmentInteractionsView.as_view(),
+        name="logged-segment-interactions",
+    ),
+]

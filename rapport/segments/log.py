@@ -1,0 +1,679 @@
+"""Logging a segment (reference 2.5) and the logged segments (1.12, 2.6).
+
+`segment_log` turns every line with a contact into one interaction log entry, registers a
+`LoggedSegment`, makes one campaign entry per campaign its lines use, deletes the segment and,
+on request, creates the follow-up segment — all in one transaction: a refusal or an error
+anywhere writes nothing.
+
+Set-based (ARCHITECTURE.md, performance rules): the checks are two queries whatever the size of
+the segment, and the interactions are one INSERT … SELECT numbered with ROW_NUMBER() in line
+order after the highest entry no., under the entry-number lock. The number of queries depends
+on the number of campaigns and of (template, language) pairs the lines use, never on the
+number of lines.
+
+Where Rapport differs from NAV on purpose (for docs/differences.md):
+
+* Every line is checked before anything is written, and the refusal names the lines (the first
+  ten, with the total count) instead of stopping at the first TestField error.
+* A privacy-blocked contact refuses the log (as Business Central does for interactions).
+* The follow-up segment can be limited to an outcome (failed attempts only; a chosen
+  evaluation or worse) and can copy the interaction setup (template and header interaction
+  fields); NAV always takes all contacts and copies no interaction field.
+* Its description is cut to 100 characters (NAV: 50).
+* The interactions share one read-only copy of each template language's attachment they use
+  (NAV marks the shared line attachment read-only).
+* Cancel and un-cancel are two operations (NAV toggles); asking for the state a logged segment
+  is in changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rapport.campaigns.models import Campaign, CampaignEntry
+from rapport.campaigns.services import campaign_entry_create
+from rapport.contacts.models import Contact, Salesperson
+from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.interactions.choices import Evaluation
+from rapport.interactions.log import _read_only_copy, lock_entry_numbers
+from rapport.interactions.models import (
+    DESCRIPTION_LENGTH,
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+)
+from rapport.segments.choices import FollowUpOutcome
+from rapport.segments.models import LoggedSegment, Segment, SegmentLine
+from rapport.segments.services import check_may_segment, segment_create, segment_delete
+from rapport.setup.selectors import marketing_setup_get
+
+MAX_LINE_ERRORS = 10
+"""How many refused lines a refusal names (it also gives the total)."""
+
+BACKGROUND_THRESHOLD = 20_000
+"""A segment with at least this many lines is logged by a background task (`tasks.py`)."""
+
+LOGGED_SEGMENT_NO_LOCK = 5075_0001
+"""PostgreSQL advisory lock key serialising the numbering of logged segments (NAV table 5075).
+Taken before the campaign-entry and log-entry locks."""
+
+# Worst last: "a chosen evaluation or worse" takes the evaluations at or after it.
+EVALUATION_ORDER = (
+    Evaluation.VERY_POSITIVE,
+    Evaluation.POSITIVE,
+    Evaluation.NEUTRAL,
+    Evaluation.NEGATIVE,
+    Evaluation.VERY_NEGATIVE,
+)
+
+# The header fields the follow-up segment copies with "copy setup" (beside the template).
+COPIED_SETUP = (
+    "language",
+    "subject",
+    "correspondence_type",
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "campaign_target",
+    "campaign_response",
+)
+
+
+@dataclass
+class LogResult:
+    """What `segment_log` logged (or, in a dry run, would log)."""
+
+    segment_no: str
+    no_of_interactions: int
+    logged_segment: LoggedSegment | None = None
+    follow_up_segment: Segment | None = None
+    follow_up_lines: int = 0
+    dry_run: bool = False
+    campaigns: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def _lock_segment(segment: Segment) -> Segment:
+    try:
+        return Segment.objects.select_for_update().get(pk=segment.pk)
+    except Segment.DoesNotExist:
+        raise ConflictError(
+            _("Segment %(no)s no longer exists (it may have been logged meanwhile).")
+            % {"no": segment.no},
+            code="not_found",
+        ) from None
+
+
+def _follow_up_filter(outcome: str, evaluation: str | None) -> Q:
+    """Which of the logged interactions (or, before logging, lines: same columns) the
+    follow-up segment takes."""
+    if outcome == FollowUpOutcome.FAILED:
+        return Q(attempt_failed=True)
+    if outcome == FollowUpOutcome.EVALUATION:
+        chosen = EVALUATION_ORDER.index(evaluation)  # type: ignore[arg-type]
+        return Q(evaluation__in=[str(value) for value in EVALUATION_ORDER[chosen:]])
+    return Q()
+
+
+def _check_options(outcome: str, evaluation: str | None) -> None:
+    if outcome not in FollowUpOutcome.values:
+        raise ValidationFailed(
+            {
+                "follow_up_outcome": [
+                    _("Choose one of: %(values)s.") % {"values": ", ".join(FollowUpOutcome.values)}
+                ]
+            }
+        )
+    if outcome == FollowUpOutcome.EVALUATION and evaluation not in EVALUATION_ORDER:
+        raise ValidationFailed(
+            {
+                "follow_up_evaluation": [
+                    _("Choose the evaluation the follow-up segment starts from: %(values)s.")
+                    % {"values": ", ".join(str(value) for value in EVALUATION_ORDER)}
+                ]
+            }
+        )
+
+
+def _check_follow_up_setup() -> None:
+    """A follow-up segment needs Segment Nos. (reference 2.5 step 8): checked before
+    anything is written."""
+    setup = marketing_setup_get()
+    if setup.segment_nos_id is None:
+        raise ConflictError(
+            _(
+                "A follow-up segment is numbered from Segment Nos., which is not set up. Fill in "
+                "Segment Nos. in Marketing Setup, or log without a follow-up segment."
+            ),
+            code="setup_missing",
+            field="follow_up",
+        )
+
+
+def _line_problems(row: Any) -> list[str]:
+    problems = []
+    if row["date"] is None:
+        problems.append(_("fill in the date"))
+    if row["salesperson_id"] is None:
+        problems.append(_("choose a salesperson"))
+    if row["template_id"] is None:
+        problems.append(_("choose an interaction template"))
+    if row["contact__privacy_blocked"]:
+        problems.append(_("the contact is privacy blocked: no interactions can be recorded"))
+    return problems
+
+
+def _check_lines(segment: Segment, lines: QuerySet[SegmentLine]) -> None:
+    """Reference 2.5 step 6, for all lines at once: two queries (the first refused lines and
+    how many there are), whatever the size of the segment."""
+    wrong = lines.filter(
+        Q(date__isnull=True)
+        | Q(salesperson__isnull=True)
+        | Q(template__isnull=True)
+        | Q(contact__privacy_blocked=True)
+    )
+    first = list(
+        wrong.order_by("line_no").values(
+            "line_no",
+            "contact__no",
+            "date",
+            "salesperson_id",
+            "template_id",
+            "contact__privacy_blocked",
+        )[:MAX_LINE_ERRORS]
+    )
+    if not first:
+        return
+    total = wrong.count() if len(first) == MAX_LINE_ERRORS else len(first)
+    messages = [
+        _("Line %(line)s (contact %(contact)s): %(problems)s.")
+        % {
+            "line": row["line_no"],
+            "contact": row["contact__no"],
+            "problems": "; ".join(_line_problems(row)),
+        }
+        for row in first
+    ]
+    if total > len(first):
+        messages.append(
+            _("… and %(count)s more lines cannot be logged.") % {"count": total - len(first)}
+        )
+    error = ValidationFailed({"lines": messages}, code="lines_invalid")
+    error.message = (
+        _("Segment %(no)s cannot be logged: %(count)s lines need attention. %(first)s")
+        % {"no": segment.no, "count": total, "first": messages[0]}
+        if total > 1
+        else _("Segment %(no)s cannot be logged. %(first)s")
+        % {"no": segment.no, "first": messages[0]}
+    )
+    error.details = {"no_of_lines_refused": total}
+    raise error
+
+
+def _check_segment(segment: Segment) -> tuple[QuerySet[SegmentLine], int]:
+    """Reference 2.5 steps 1, 2, 5 and 6. Returns the lines to log and their number."""
+    if LoggedSegment.objects.filter(segment_no=segment.no).exists():
+        raise ConflictError(
+            _("A logged segment for segment %(no)s already exists.") % {"no": segment.no},
+            code="already_logged",
+        )
+    if not segment.description.strip():
+        raise ValidationFailed(
+            {"description": [_("Segment %(no)s needs a description.") % {"no": segment.no}]}
+        )
+    lines = SegmentLine.objects.filter(segment=segment, contact__isnull=False)
+    count = lines.count()
+    if not count:
+        raise ConflictError(_("Segment %(no)s is empty.") % {"no": segment.no}, code="empty")
+    _check_lines(segment, lines)
+    return lines, count
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _advisory_lock(key: int) -> None:
+    if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions are serial already
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _create_logged_segment(actor: Any, segment: Segment) -> LoggedSegment:
+    _advisory_lock(LOGGED_SEGMENT_NO_LOCK)
+    highest = LoggedSegment.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    return LoggedSegment.objects.create(
+        entry_no=highest + 1,
+        segment_no=segment.no,
+        description=segment.description,
+        creation_date=timezone.localdate(),  # NAV: TODAY, not the work date
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _campaign_entries(
+    actor: Any, segment: Segment, lines: QuerySet[SegmentLine], logged: LoggedSegment
+) -> dict[int, CampaignEntry]:
+    """Reference 2.5 step 4: one campaign entry per campaign the lines use (date and
+    salesperson of its first line). One query for the campaigns, one insert per campaign."""
+    first_lines = [
+        row["first"]
+        for row in lines.filter(campaign__isnull=False)
+        .order_by()
+        .values("campaign_id")
+        .annotate(first=Min("line_no"))
+    ]
+    if not first_lines:
+        return {}
+    firsts = {
+        row["campaign_id"]: row
+        for row in lines.filter(line_no__in=first_lines).values(
+            "campaign_id", "date", "salesperson_id"
+        )
+    }
+    campaigns = Campaign.objects.in_bulk(list(firsts))
+    entries = {}
+    for campaign_id in sorted(firsts):
+        salesperson_id = firsts[campaign_id].get("salesperson_id")
+        entries[campaign_id] = campaign_entry_create(
+            campaign=campaigns[campaign_id],
+            date=firsts[campaign_id].get("date") or segment.date or timezone.localdate(),
+            description=segment.description,
+            user=actor if getattr(actor, "is_authenticated", False) else None,
+            salesperson=Salesperson(pk=salesperson_id) if salesperson_id else None,
+            segment_no=segment.no,
+            register_no=logged.entry_no,
+        )
+    return entries
+
+
+def _attachments(lines: QuerySet[SegmentLine]) -> dict[tuple[int, int], int]:
+    """One read-only copy of each template language's attachment the lines use, shared by
+    their interactions: {(template id, language id): attachment id}."""
+    pairs = set(
+        lines.filter(language__isnull=False)
+        .values_list("template_id", "language_id")
+        .distinct()
+        .order_by()
+    )
+    if not pairs:
+        return {}
+    rows = InteractionTemplateLanguage.objects.select_related("attachment").filter(
+        template_id__in={template for template, _language in pairs},
+        language_id__in={language for _template, language in pairs},
+        attachment__isnull=False,
+    )
+    copies = {}
+    for row in rows:
+        key = (row.template_id, row.language_id)
+        if key in pairs:
+            copy = _read_only_copy(row.attachment)
+            assert copy is not None
+            copies[key] = copy.pk
+    return copies
+
+
+def _case(column: str, mapping: dict[Any, int]) -> tuple[str, list[Any]]:
+    """SQL `CASE` mapping `column`'s values (single ids or id pairs) to ids, else NULL."""
+    if not mapping:
+        return "NULL", []
+    sql = ["CASE"]
+    params: list[Any] = []
+    for key, value in mapping.items():
+        if isinstance(key, tuple):
+            sql.append(f"WHEN {column[0]} = %s AND {column[1]} = %s THEN %s")
+            params += [*key, value]
+        else:
+            sql.append(f"WHEN {column} = %s THEN %s")
+            params += [key, value]
+    sql.append("END")
+    return " ".join(sql), params
+
+
+LOG_COLUMNS = (
+    "entry_no",
+    "contact_id",
+    "contact_company_id",
+    "template_id",
+    "group_id",
+    "description",
+    "subject",
+    "salesperson_id",
+    "date",
+    "time",
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "evaluation",
+    "attempt_failed",
+    "correspondence_type",
+    "language_id",
+    "campaign_id",
+    "campaign_entry_id",
+    "campaign_target",
+    "campaign_response",
+    "segment_no",
+    "logged_segment_entry_no",
+    "attachment_id",
+    "canceled",
+    "postponed",
+    "delivery_status",
+    "user_id",
+    "created_at",
+    "modified_at",
+)
+
+
+def _insert_interactions(
+    actor: Any,
+    segment: Segment,
+    logged: LoggedSegment,
+    campaign_entries: dict[int, CampaignEntry],
+    attachments: dict[tuple[int, int], int],
+) -> int:
+    """One INSERT … SELECT: an interaction log entry per line with a contact, in line order,
+    with consecutive entry nos. after the highest, every value copied from the line; the
+    e-mail/fax correspondence type is cleared for a contact without an e-mail address/fax
+    no. (reference 2.1.4)."""
+    lock_entry_numbers()
+    highest = InteractionLogEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    entry_case, entry_params = _case(
+        "l.campaign_id", {key: entry.pk for key, entry in campaign_entries.items()}
+    )
+    attachment_case, attachment_params = _case(("l.template_id", "l.language_id"), attachments)  # type: ignore[arg-type]
+    now = timezone.now()
+    log_table = InteractionLogEntry._meta.db_table
+    line_table = SegmentLine._meta.db_table
+    contact_table = Contact._meta.db_table
+    template_table = InteractionTemplate._meta.db_table
+    sql = (
+        f"INSERT INTO {log_table} ({', '.join(LOG_COLUMNS)}) "  # noqa: S608 - names are ours
+        "SELECT %s + ROW_NUMBER() OVER (ORDER BY l.line_no), l.contact_id, l.contact_company_id, "
+        "l.template_id, COALESCE(l.group_id, t.group_id), l.description, l.subject, "
+        "l.salesperson_id, l.date, l.time, l.cost, l.duration, l.information_flow, "
+        "l.initiated_by, l.evaluation, l.attempt_failed, "
+        "CASE WHEN l.correspondence_type = %s AND COALESCE(c.email, '') = '' THEN '' "
+        "WHEN l.correspondence_type = %s AND COALESCE(c.fax_no, '') = '' THEN '' "
+        "ELSE l.correspondence_type END, "
+        f"l.language_id, l.campaign_id, {entry_case}, l.campaign_target, l.campaign_response, "
+        f"%s, %s, {attachment_case}, %s, %s, '', %s, %s, %s "
+        f"FROM {line_table} l JOIN {contact_table} c ON c.id = l.contact_id "
+        f"JOIN {template_table} t ON t.id = l.template_id "
+        "WHERE l.segment_id = %s ORDER BY l.line_no"
+    )
+    params = [
+        highest,
+        "email",
+        "fax",
+        *entry_params,
+        segment.no,
+        logged.entry_no,
+        *attachment_params,
+        False,
+        False,
+        actor.pk if getattr(actor, "is_authenticated", False) else None,
+        now,
+        now,
+        segment.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def _create_follow_up(
+    *,
+    actor: Any,
+    old: Segment,
+    logged: LoggedSegment,
+    outcome: str,
+    evaluation: str | None,
+    copy_setup: bool,
+) -> Segment:
+    """Reference 2.5 step 8: a new segment numbered from Segment Nos. with the contacts of the
+    logged segment (Reuse Logged Segment), limited to the outcome asked for."""
+    from rapport.segments.selection import segment_reuse_logged_segment
+
+    fields: dict[str, Any] = {
+        "description": (_("Follow-up on segment %(no)s") % {"no": old.no})[:DESCRIPTION_LENGTH],
+        "campaign": old.campaign,
+    }
+    if copy_setup and old.template_id is not None:
+        fields["template"] = old.template
+        for name in COPIED_SETUP:
+            fields[name] = getattr(old, name)
+    follow_up = segment_create(actor=actor, no="", **fields)
+    if copy_setup and old.template_id is not None:
+        Segment.objects.filter(pk=follow_up.pk).update(
+            ignore_contact_corres_type=old.ignore_contact_corres_type
+        )
+        follow_up.ignore_contact_corres_type = old.ignore_contact_corres_type
+    entries = None
+    if outcome != FollowUpOutcome.ALL:
+        entries = InteractionLogEntry.objects.filter(
+            _follow_up_filter(outcome, evaluation), logged_segment_entry_no=logged.entry_no
+        )
+    segment_reuse_logged_segment(
+        actor=actor, segment=follow_up, logged_segment=logged, entries=entries
+    )
+    LoggedSegment.objects.filter(pk=logged.pk).update(follow_up_segment_no=follow_up.no)
+    logged.follow_up_segment_no = follow_up.no
+    return follow_up
+
+
+@transaction.atomic
+def segment_log(
+    *,
+    actor: Any,
+    segment: Segment,
+    follow_up: bool = False,
+    follow_up_outcome: str = FollowUpOutcome.ALL,
+    follow_up_evaluation: str | None = None,
+    follow_up_copy_setup: bool = False,
+    dry_run: bool = False,
+) -> LogResult:
+    """Log `segment` (reference 2.5), in one transaction: refused (nothing written) when a
+    logged segment with its no. exists, when it has no description, when no line has a contact
+    ("Segment S1 is empty."), when a line lacks its date, salesperson or template or its
+    contact is privacy blocked (naming the first lines and the total), and, with `follow_up`,
+    when Segment Nos. is not set up. Then: one `LoggedSegment` (entry no. = highest + 1,
+    creation date = today, the user), one campaign entry per campaign the lines use
+    (register no. = the logged segment), one interaction per line with a contact in line order
+    (consecutive entry nos.; every value copied from the line; e-mail/fax cleared for a contact
+    without address/fax no.), the segment deleted with its lines, criteria and history, and with
+    `follow_up` a new segment "Follow-up on segment <no>" with the same campaign and the
+    contacts of the outcome asked for (all; failed attempts; `follow_up_evaluation` or worse),
+    with `follow_up_copy_setup` also the template and the header's interaction fields.
+    `dry_run` runs every check and says what would be logged, writing nothing."""
+    check_may_segment(actor)
+    outcome = str(follow_up_outcome or FollowUpOutcome.ALL)
+    if follow_up:
+        _check_options(outcome, follow_up_evaluation)
+        _check_follow_up_setup()
+    current = _lock_segment(segment)
+    lines, count = _check_segment(current)
+    campaigns = list(
+        Campaign.objects.filter(pk__in=lines.filter(campaign__isnull=False).values("campaign_id"))
+        .order_by("no")
+        .values_list("no", flat=True)
+    )
+    if dry_run:
+        follow_up_lines = (
+            lines.filter(_follow_up_filter(outcome, follow_up_evaluation)).count()
+            if follow_up
+            else 0
+        )
+        return LogResult(
+            segment_no=current.no,
+            no_of_interactions=count,
+            follow_up_lines=follow_up_lines,
+            dry_run=True,
+            campaigns=campaigns,
+        )
+    logged = _create_logged_segment(actor, current)
+    attachments = _attachments(lines)
+    campaign_entries = _campaign_entries(actor, current, lines, logged)
+    inserted = _insert_interactions(actor, current, logged, campaign_entries, attachments)
+    segment_delete(actor=actor, segment=current)
+    result = LogResult(
+        segment_no=current.no,
+        no_of_interactions=inserted,
+        logged_segment=logged,
+        campaigns=campaigns,
+    )
+    if follow_up:
+        result.follow_up_segment = _create_follow_up(
+            actor=actor,
+            old=current,
+            logged=logged,
+            outcome=outcome,
+            evaluation=follow_up_evaluation,
+            copy_setup=follow_up_copy_setup,
+        )
+        result.follow_up_lines = result.follow_up_segment.lines.count()
+    return result
+
+
+def segment_log_runs_in_background(segment: Segment) -> bool:
+    """Whether logging `segment` is big enough to run as a background task."""
+    return (
+        SegmentLine.objects.filter(segment=segment, contact__isnull=False).count()
+        >= BACKGROUND_THRESHOLD
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Logged segments (reference 1.12, 2.6)
+
+
+def logged_segments() -> QuerySet[LoggedSegment]:
+    """Logged segments with `no_of_interactions`: NAV's FlowField, the number of its
+    interactions whose Canceled equals the logged segment's — a subquery in the same query."""
+    counted = (
+        InteractionLogEntry.objects.filter(
+            logged_segment_entry_no=OuterRef("entry_no"),
+            canceled=OuterRef("canceled"),
+            postponed=False,
+        )
+        .order_by()
+        .values("logged_segment_entry_no")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        LoggedSegment.objects.select_related("user")
+        .annotate(
+            no_of_interactions=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        )
+        .order_by("-entry_no")
+    )
+
+
+def logged_segment_interactions(logged_segment: LoggedSegment) -> QuerySet[InteractionLogEntry]:
+    """The interactions logged with `logged_segment`, in entry order."""
+    return (
+        InteractionLogEntry.objects.filter(
+            logged_segment_entry_no=logged_segment.entry_no, postponed=False
+        )
+        .select_related("contact", "salesperson", "template", "campaign")
+        .order_by("entry_no")
+    )
+
+
+def _lock_logged(logged_segment: LoggedSegment) -> LoggedSegment:
+    try:
+        return LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
+    except LoggedSegment.DoesNotExist:
+        raise ConflictError(
+            _("Logged segment %(no)s no longer exists.") % {"no": logged_segment.entry_no},
+            code="not_found",
+        ) from None
+
+
+def _set_canceled(actor: Any, logged_segment: LoggedSegment, canceled: bool) -> LoggedSegment:
+    check_may_segment(actor)
+    current = _lock_logged(logged_segment)
+    if current.canceled != canceled:
+        LoggedSegment.objects.filter(pk=current.pk).update(canceled=canceled)
+        CampaignEntry.objects.filter(register_no=current.entry_no).update(canceled=canceled)
+        InteractionLogEntry.objects.filter(
+            logged_segment_entry_no=current.entry_no, postponed=False
+        ).update(canceled=canceled, modified_at=timezone.now())
+    logged_segment.refresh_from_db()
+    return logged_segment
+
+
+@transaction.atomic
+def logged_segment_cancel(*, actor: Any, logged_segment: LoggedSegment) -> LoggedSegment:
+    """Cancel a logged segment (reference 2.6): it, its campaign entries and all its
+    interactions are marked canceled (three set-based updates; nothing is deleted). Its
+    interactions cannot be un-canceled one by one while it is canceled. A canceled logged
+    segment stays as it is."""
+    return _set_canceled(actor, logged_segment, True)
+
+
+@transaction.atomic
+def logged_segment_uncancel(*, actor: Any, logged_segment: LoggedSegment) -> LoggedSegment:
+    """Un-cancel a logged segment (reference 2.6): it, its campaign entries and all its
+    interactions are no longer canceled. A logged segment that is not canceled stays as it
+    is."""
+    return _set_canceled(actor, logged_segment, False)
+
+
+def _canceled_logged_segments(entry_no: Any, segment_no: Any) -> QuerySet[LoggedSegment]:
+    found = LoggedSegment.objects.filter(canceled=True)
+    if entry_no not in (None, ""):
+        try:
+            found = found.filter(entry_no=int(entry_no))
+        except (TypeError, ValueError):
+            raise ValidationFailed({"entry_no": [_("An entry no. is a whole number.")]}) from None
+    if segment_no not in (None, ""):
+        found = found.filter(segment_no=str(segment_no).strip().upper()[:20])
+    return found
+
+
+@transaction.atomic
+def logged_segments_delete_canceled(
+    *, actor: Any, entry_no: Any = None, segment_no: Any = None, dry_run: bool = False
+) -> int:
+    """Delete the canceled logged segments that match (reference 2.6, report 5191; all
+    canceled ones without filters), keeping their interactions and campaign entries: their
+    link to it (logged segment entry no., register no.) is cleared, the interactions keep their
+    segment no. Never a logged segment that is not canceled. Returns how many (`dry_run`:
+    would be) deleted."""
+    check_may_segment(actor)
+    found = _canceled_logged_segments(entry_no, segment_no)
+    numbers = list(found.select_for_update().values_list("entry_no", flat=True))
+    if dry_run or not numbers:
+        return len(numbers)
+    InteractionLogEntry.objects.filter(logged_segment_entry_no__in=numbers).update(
+        logged_segment_entry_no=None
+    )
+    CampaignEntry.objects.filter(register_no__in=numbers).update(register_no=None)
+    LoggedSegment.objects.filter(entry_no__in=numbers, canceled=True).delete()
+    return len(numbers)
+
+
+__all__ = [
+    "BACKGROUND_THRESHOLD",
+    "LogResult",
+    "logged_segment_cancel",
+    "logged_segment_interactions",
+    "logged_segment_uncancel",
+    "logged_segments",
+    "logged_segments_delete_canceled",
+    "segment_log",
+    "segment_log_runs_in_background",
+]

@@ -1,0 +1,496 @@
+"""Logging a segment (reference 2.5) and the logged segments (2.6): the Log request page (with
+the dry-run check shown first), the background job page of a big segment, the result page, the
+Logged Segments list and card (Cancel/Uncancel), and Delete canceled logged segments."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View, generic
+
+from rapport.campaigns.models import CampaignEntry
+from rapport.core import permissions
+from rapport.core.errors import DomainError, NotFoundError
+from rapport.core.forms import BootstrapFormMixin
+from rapport.core.views import (
+    Action,
+    CapabilityRequiredMixin,
+    Column,
+    ObjectDetailView,
+    ObjectListView,
+    ServiceFormView,
+    add_domain_error,
+)
+from rapport.interactions.choices import Evaluation
+from rapport.segments import log, selectors, tasks
+from rapport.segments.choices import FollowUpOutcome
+from rapport.segments.models import LoggedSegment, Segment
+
+WRITE = permissions.MARKETING
+INTERACTIONS_PER_PAGE = 50
+
+
+def _segment_or_404(no: str) -> Segment:
+    try:
+        return selectors.segment_get(no)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _logged_or_404(entry_no: Any) -> LoggedSegment:
+    found = log.logged_segments().filter(entry_no=entry_no).first()
+    if found is None:
+        raise Http404(_("There is no logged segment %(no)s.") % {"no": entry_no})
+    return found
+
+
+def _date(value: Any) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _yes_no(value: Any) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _segment_url(no: str) -> str | None:
+    """The segment's card, None when the segment no longer exists."""
+    if not no or not Segment.objects.filter(no=no).exists():
+        return None
+    try:
+        return reverse("segments:segment-detail", args=[no])
+    except NoReverseMatch:
+        return None
+
+
+def _refusal(error: DomainError) -> list[str]:
+    """Every message of a refusal (a refused log names several lines)."""
+    listed = [message for messages_ in error.fields().values() for message in messages_]
+    return listed or [error.message]
+
+
+# ---------------------------------------------------------------------------------------------
+# Log segment
+
+
+class SegmentLogForm(BootstrapFormMixin, forms.Form):
+    follow_up = forms.BooleanField(label=_("Create follow-up segment"), required=False)
+    follow_up_outcome = forms.ChoiceField(
+        label=_("Follow-up contacts"),
+        choices=FollowUpOutcome.choices,
+        initial=FollowUpOutcome.ALL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    follow_up_evaluation = forms.ChoiceField(
+        label=_("Evaluation or worse"),
+        choices=[("", "—"), *[choice for choice in Evaluation.choices if choice[0]]],
+        required=False,
+        help_text=_("With “Only a chosen evaluation or worse”."),
+    )
+    follow_up_copy_setup = forms.BooleanField(
+        label=_("Copy the interaction setup to the follow-up segment"), required=False
+    )
+
+    def options(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "follow_up": bool(data.get("follow_up")),
+            "follow_up_outcome": data.get("follow_up_outcome") or FollowUpOutcome.ALL,
+            "follow_up_evaluation": data.get("follow_up_evaluation") or None,
+            "follow_up_copy_setup": bool(data.get("follow_up_copy_setup")),
+        }
+
+
+class SegmentLogView(ServiceFormView):
+    """The Log request page: what would be logged (a dry run of every check, shown first), the
+    follow-up options; Log runs it (in the background for a big segment)."""
+
+    template_name = "segments/log/segment_log.html"
+    form_class = SegmentLogForm
+    write_capability = WRITE
+    submit_label = gettext_lazy("Log")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.user_can(request.user, WRITE):
+            raise PermissionDenied(_("Your role does not allow this change."))
+        self.segment = _segment_or_404(kwargs["no"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        check: dict[str, Any] = {}
+        try:
+            result = log.segment_log(actor=self.request.user, segment=self.segment, dry_run=True)
+        except DomainError as error:
+            check = {"ok": False, "messages": _refusal(error)}
+        else:
+            check = {
+                "ok": True,
+                "count": result.no_of_interactions,
+                "campaigns": result.campaigns,
+                "background": result.no_of_interactions >= log.BACKGROUND_THRESHOLD,
+            }
+        segment_url = reverse("segments:segment-detail", args=[self.segment.no])
+        context.update(
+            title=_("Log segment %(no)s") % {"no": self.segment.no},
+            segment=self.segment,
+            check=check,
+            cancel_url=segment_url,
+        )
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        options = form.options()
+        try:
+            if log.segment_log_runs_in_background(self.segment):
+                from rapport.segments.services import check_may_segment
+
+                check_may_segment(self.request.user)
+                job = tasks.enqueue_segment_log(
+                    actor=self.request.user, segment=self.segment, **options
+                )
+                return HttpResponseRedirect(reverse("segments:segment-log-job", args=[job.id]))
+            result = log.segment_log(actor=self.request.user, segment=self.segment, **options)
+        except DomainError as error:
+            add_domain_error(form, error)
+            if not error.fields() or set(error.fields()) - set(form.fields):
+                for message in _refusal(error)[1:]:
+                    form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Segment %(no)s has been logged.") % {"no": result.segment_no}
+        )
+        assert result.logged_segment is not None
+        return HttpResponseRedirect(
+            reverse("segments:segment-log-result", args=[result.logged_segment.entry_no])
+        )
+
+
+class SegmentLogJobView(CapabilityRequiredMixin, generic.TemplateView):
+    """A big segment being logged in the background: the page polls itself (htmx) until the
+    job ends, then goes to the result page (or shows the refusal)."""
+
+    template_name = "segments/log/job.html"
+    write_capability = WRITE
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        job = tasks.job_get(kwargs["job_id"])
+        if job is None or job.kwargs.get("user_id") != request.user.pk:
+            raise Http404(_("There is no such job."))
+        data = tasks.job_data(job)
+        result = data["result"] if isinstance(data["result"], dict) else {}
+        if data["status"] == "succeeded":
+            target = reverse(
+                "segments:segment-log-result", args=[result["logged_segment_entry_no"]]
+            )
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return HttpResponseRedirect(target)
+        context = self.get_context_data(
+            job=data,
+            error=(result.get("error") or {}).get("message", ""),
+            title=_("Logging segment %(no)s") % {"no": data["segment_no"]},
+            segment_url=_segment_url(data["segment_no"]),
+        )
+        template = self.template_name
+        if getattr(request, "htmx", False):
+            template = f"{template}#status"
+        return render(request, template, context)
+
+
+class SegmentLogResultView(CapabilityRequiredMixin, generic.TemplateView):
+    """What was logged: the logged segment, its interactions and campaign entries, the
+    follow-up segment."""
+
+    template_name = "segments/log/result.html"
+    write_capability = WRITE
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        logged = _logged_or_404(kwargs["entry_no"])
+        campaign_entries = list(
+            CampaignEntry.objects.filter(register_no=logged.entry_no)
+            .select_related("campaign")
+            .order_by("entry_no")
+        )
+        context.update(
+            title=_("Segment %(no)s has been logged.") % {"no": logged.segment_no},
+            logged=logged,
+            campaign_entries=campaign_entries,
+            follow_up_url=_segment_url(logged.follow_up_segment_no),
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Logged segments
+
+
+class LoggedSegmentFilterForm(BootstrapFormMixin, forms.Form):
+    canceled = forms.TypedChoiceField(
+        label=_("Canceled"),
+        choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+    segment_no = forms.CharField(label=_("Segment No."), max_length=20, required=False)
+
+    def clean_segment_no(self) -> str:
+        return str(self.cleaned_data.get("segment_no") or "").strip().upper()
+
+
+class LoggedSegmentListView(ObjectListView):
+    """Logged Segments (NAV page 5139)."""
+
+    model = LoggedSegment
+    template_name = "segments/log/logged_segment_list.html"
+    title = gettext_lazy("Logged Segments")
+    columns = [
+        Column("entry_no", gettext_lazy("Entry No."), sort="entry_no", link=True, align_end=True),
+        Column("creation_date", gettext_lazy("Creation Date"), sort="creation_date", format=_date),
+        Column("user__username", gettext_lazy("User")),
+        Column("segment_no", gettext_lazy("Segment No."), sort="segment_no", link=True),
+        Column("description", gettext_lazy("Description"), sort="description"),
+        Column(
+            "no_of_interactions",
+            gettext_lazy("No. of Interactions"),
+            sort="no_of_interactions",
+            align_end=True,
+        ),
+        Column("canceled", gettext_lazy("Canceled"), sort="canceled", format=_yes_no),
+    ]
+    search_fields = ["segment_no", "description"]
+    search_placeholder = gettext_lazy("Segment no. or description")
+    filter_form_class = LoggedSegmentFilterForm
+    default_sort = "-entry_no"
+    write_capability = WRITE
+    empty_message = gettext_lazy("No logged segments.")
+    empty_hint = gettext_lazy("Logging a segment records its interactions and registers it here.")
+
+    def get_base_queryset(self) -> QuerySet:
+        return log.logged_segments()
+
+
+class LoggedSegmentDetailView(ObjectDetailView):
+    """The logged segment card: its fields, its interactions (paginated), Cancel/Uncancel."""
+
+    template_name = "segments/log/logged_segment_detail.html"
+    write_capability = WRITE
+    sections = [
+        (
+            gettext_lazy("General"),
+            [
+                "entry_no",
+                "segment_no",
+                "description",
+                "creation_date",
+                "user",
+                "canceled",
+                "follow_up_segment_no",
+            ],
+        )
+    ]
+
+    def get_object(self, queryset: Any = None) -> LoggedSegment:
+        return _logged_or_404(self.kwargs["entry_no"])
+
+    def get_actions(self) -> list[Action]:
+        if not permissions.user_can(self.request.user, WRITE):
+            return []
+        logged = self.object
+        count = logged.no_of_interactions  # type: ignore[attr-defined]
+        if logged.canceled:
+            return [
+                Action(
+                    _("Uncancel"),
+                    reverse("segments:logged-segment-uncancel", args=[logged.entry_no]),
+                    icon="arrow-counterclockwise",
+                    method="post",
+                    confirm=ngettext(
+                        "Uncancel logged segment %(no)s and its %(count)s interaction?",
+                        "Uncancel logged segment %(no)s and its %(count)s interactions?",
+                        count,
+                    )
+                    % {"no": logged.entry_no, "count": count},
+                )
+            ]
+        return [
+            Action(
+                _("Cancel"),
+                reverse("segments:logged-segment-cancel", args=[logged.entry_no]),
+                icon="x-circle",
+                method="post",
+                style="outline-danger",
+                confirm=ngettext(
+                    "Cancel logged segment %(no)s and its %(count)s interaction?",
+                    "Cancel logged segment %(no)s and its %(count)s interactions?",
+                    count,
+                )
+                % {"no": logged.entry_no, "count": count},
+            )
+        ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        logged = self.object
+        paginator = Paginator(log.logged_segment_interactions(logged), INTERACTIONS_PER_PAGE)
+        context.update(
+            title=_("Logged segment %(no)s") % {"no": logged.entry_no},
+            interactions=paginator.get_page(self.request.GET.get("page")),
+            follow_up_url=_segment_url(logged.follow_up_segment_no),
+            campaign_entries=list(
+                CampaignEntry.objects.filter(register_no=logged.entry_no)
+                .select_related("campaign")
+                .order_by("entry_no")
+            ),
+        )
+        return context
+
+
+class _LoggedSegmentActionView(CapabilityRequiredMixin, View):
+    write_capability = WRITE
+    canceled = True
+
+    def post(self, request: HttpRequest, entry_no: int) -> HttpResponse:
+        logged = _logged_or_404(entry_no)
+        operation = log.logged_segment_cancel if self.canceled else log.logged_segment_uncancel
+        try:
+            operation(actor=request.user, logged_segment=logged)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                (
+                    _("Logged segment %(no)s and its interactions are canceled.")
+                    if self.canceled
+                    else _("Logged segment %(no)s and its interactions are no longer canceled.")
+                )
+                % {"no": logged.entry_no},
+            )
+        return HttpResponseRedirect(reverse("segments:logged-segment-detail", args=[entry_no]))
+
+
+class LoggedSegmentCancelView(_LoggedSegmentActionView):
+    canceled = True
+
+
+class LoggedSegmentUncancelView(_LoggedSegmentActionView):
+    canceled = False
+
+
+class DeleteCanceledForm(BootstrapFormMixin, forms.Form):
+    entry_no = forms.IntegerField(label=_("Entry No."), min_value=1, required=False)
+    segment_no = forms.CharField(label=_("Segment No."), max_length=20, required=False)
+
+    def clean_segment_no(self) -> str:
+        return str(self.cleaned_data.get("segment_no") or "").strip().upper()
+
+
+class LoggedSegmentsDeleteCanceledView(CapabilityRequiredMixin, generic.TemplateView):
+    """Delete canceled logged segments (NAV report 5191): the filters, then how many match
+    (counted first), then Delete. Their interactions and campaign entries stay."""
+
+    template_name = "segments/log/delete_canceled.html"
+    write_capability = WRITE
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = DeleteCanceledForm(request.GET or None)
+        count = None
+        if form.is_bound and form.is_valid():
+            count = log.logged_segments_delete_canceled(
+                actor=request.user, dry_run=True, **self._filters(form)
+            )
+        elif not form.is_bound:
+            count = log.logged_segments_delete_canceled(actor=request.user, dry_run=True)
+        return self.render_to_response(self.get_context_data(form=form, count=count))
+
+    def _filters(self, form: DeleteCanceledForm) -> dict[str, Any]:
+        return {
+            "entry_no": form.cleaned_data.get("entry_no"),
+            "segment_no": form.cleaned_data.get("segment_no") or None,
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = DeleteCanceledForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, count=None))
+        try:
+            count = log.logged_segments_delete_canceled(actor=request.user, **self._filters(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form, count=None))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s logged segment has been deleted.",
+                "%(count)s logged segments have been deleted.",
+                count,
+            )
+            % {"count": count},
+        )
+        return HttpResponseRedirect(reverse("segments:logged-segment-list"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = kwargs["form"]
+        query = {}
+        if form.is_bound and form.is_valid():
+            query = {key: value for key, value in self._filters(form).items() if value}
+        context.update(
+            title=_("Delete canceled logged segments"),
+            cancel_url=reverse("segments:logged-segment-list"),
+            query=urlencode(query),
+        )
+        return context
+
+
+urlpatterns: list[URLPattern] = [
+    path("segments/<str:no>/log/", SegmentLogView.as_view(), name="segment-log"),
+    path(
+        "logged-segments/jobs/<str:job_id>/",
+        SegmentLogJobView.as_view(),
+        name="segment-log-job",
+    ),
+    path("logged-segments/", LoggedSegmentListView.as_view(), name="logged-segment-list"),
+    path(
+        "logged-segments/delete-canceled/",
+        LoggedSegmentsDeleteCanceledView.as_view(),
+        name="logged-segment-delete-canceled",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/",
+        LoggedSegmentDetailView.as_view(),
+        name="logged-segment-detail",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/logged/",
+        SegmentLogResultView.as_view(),
+        name="segment-log-result",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/cancel/",
+        LoggedSegmentCancelView.as_view(),
+        name="logged-segment-cancel",
+    ),
+    path(
+        "logged-segments/<int:entry_no>/uncancel/",
+        LoggedSegmentUncancelView.as_view(),
+        name="logged-segment-uncancel",
+    ),
+]
