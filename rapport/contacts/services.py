@@ -586,13 +586,21 @@ def contact_delete(*, contact: Contact) -> None:
         if not rows:
             raise
         numbers = ", ".join(sorted({row.segment.no for row in rows}))
-        raise ConflictError(
-            _(
+        on_a_line = any(
+            hasattr(row, "action_no") and not hasattr(row, "action_taken") for row in rows
+        )
+        if on_a_line:
+            message = _(
                 "Contact %(no)s is on a line of segment %(segments)s: remove it from the "
                 "segment (or log the segment) before deleting the contact."
             )
-            % {"no": contact.no, "segments": numbers},
-            code="in_use",
+        else:  # only in a segment's criteria history, which Go back needs
+            message = _(
+                "Contact %(no)s is in the criteria history of segment %(segments)s (Go back "
+                "would restore it): log or delete the segment before deleting the contact."
+            )
+        raise ConflictError(
+            message % {"no": contact.no, "segments": numbers}, code="in_use"
         ) from None
 
 

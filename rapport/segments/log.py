@@ -50,7 +50,13 @@ from rapport.interactions.models import (
     InteractionTemplateLanguage,
 )
 from rapport.segments.choices import FollowUpOutcome
-from rapport.segments.models import LoggedSegment, Segment, SegmentLine
+from rapport.segments.models import (
+    LoggedSegment,
+    SavedSegmentCriteriaAction,
+    Segment,
+    SegmentCriteriaAction,
+    SegmentLine,
+)
 from rapport.segments.services import check_may_segment, segment_create, segment_delete
 from rapport.setup.selectors import marketing_setup_get
 
@@ -662,6 +668,14 @@ def logged_segments_delete_canceled(
         logged_segment_entry_no=None
     )
     CampaignEntry.objects.filter(register_no__in=numbers).update(register_no=None)
+    # Criteria that reused these logged segments must not replay a later one that gets the
+    # same entry no. (numbers are highest + 1): they now refuse, saying it no longer exists.
+    SegmentCriteriaAction.objects.filter(logged_segment_entry_no__in=numbers).update(
+        logged_segment_entry_no=None
+    )
+    SavedSegmentCriteriaAction.objects.filter(logged_segment_entry_no__in=numbers).update(
+        logged_segment_entry_no=None
+    )
     LoggedSegment.objects.filter(entry_no__in=numbers, canceled=True).delete()
     return len(numbers)
 

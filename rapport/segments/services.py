@@ -256,6 +256,7 @@ def segment_update(
     current = _lock(segment)
     cleaned = _clean(changes, HEADER_FIELDS)
     template_changed = "template" in cleaned and cleaned["template"] != current.template
+    old_subject = current.subject
     changed = {
         name: value
         for name, value in cleaned.items()
@@ -290,7 +291,9 @@ def segment_update(
     _check_campaign_flags(current)
     current.save()
     if count and apply_to_lines:
-        _propagate(current, lines, changed, template_changed=template_changed)
+        _propagate(
+            current, lines, changed, template_changed=template_changed, old_subject=old_subject
+        )
     segment.refresh_from_db()
     return segment
 
@@ -301,9 +304,12 @@ def _propagate(
     changed: dict[str, Any],
     *,
     template_changed: bool,
+    old_subject: str = "",
 ) -> None:
     """Write the header's changed values to `lines` (set-based)."""
-    values = {_column(name): getattr(segment, _column(name)) for name in changed}
+    values = {
+        _column(name): getattr(segment, _column(name)) for name in changed if name != "subject"
+    }
     if template_changed:
         for name in TEMPLATE_COPIED:
             values[_column(name)] = getattr(segment, _column(name))
@@ -311,7 +317,14 @@ def _propagate(
         values["template_id"] = segment.template_id
         values["subject"] = segment.subject
     ids = list(lines.values_list("pk", flat=True))
-    SegmentLine.objects.filter(pk__in=ids).update(**values)
+    if values:
+        SegmentLine.objects.filter(pk__in=ids).update(**values)
+    if "subject" in changed and not template_changed:
+        # Reference 2.3.2: a new subject reaches the lines that still carry the old one (in the
+        # header's language); a personalised subject stays.
+        SegmentLine.objects.filter(
+            pk__in=ids, subject=old_subject, language_id=segment.language_id
+        ).update(subject=segment.subject)
     if template_changed:
         refill_lines(segment, SegmentLine.objects.filter(pk__in=ids, contact__isnull=False))
 
@@ -430,6 +443,10 @@ def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> Seg
     except SegmentLine.DoesNotExist:
         raise ConflictError(_("The line no longer exists."), code="not_found") from None
     cleaned = _clean(changes, LINE_FIELDS)
+    if "template" in cleaned and current.contact_id is None:
+        raise ValidationFailed(
+            {"template": [_("Choose a contact before giving the line its own template.")]}
+        )
     template = cleaned.get("template", current.template)
     if "template" in cleaned and template != current.template:
         current.template = template

@@ -176,3 +176,60 @@ def test_a_contact_on_a_segment_line_cannot_be_deleted(world: Any, make_segment:
         contact_delete(contact=world.p1)
     assert Contact.objects.filter(no__in=["CO1", "P1", "P2"]).count() == 3
     assert segment.lines.count() == 1
+
+
+def test_a_new_subject_reaches_only_lines_that_still_carry_the_old_one(
+    world: Any, make_segment: Any
+) -> None:
+    segment = make_segment("S1", template=world.call, subject="Hello")
+    add_all(segment, "P1", "P3")
+    p1 = segment.lines.get(contact__no="P1")
+    services.segment_line_update(actor=world.mila, line=p1, subject="Dear Anna, personal")
+    services.segment_update(
+        actor=world.mila, segment=segment, subject="Hi all", apply_to_lines=True
+    )
+    assert dict(segment.lines.values_list("contact__no", "subject")) == {
+        "P1": "Dear Anna, personal",
+        "P3": "Hi all",
+    }
+
+
+def test_a_line_needs_a_contact_before_its_own_template(world: Any, make_segment: Any) -> None:
+    segment = make_segment("S1", template=world.call)
+    line = SegmentLine.objects.create(segment=segment, line_no=10000)
+    with pytest.raises(ValidationFailed, match="Choose a contact"):
+        services.segment_line_update(actor=world.mila, line=line, template="NEWS")
+    line.refresh_from_db()
+    assert line.template is None
+
+
+def test_a_contact_only_in_the_history_is_refused_with_the_right_reason(
+    world: Any, make_segment: Any
+) -> None:
+    from rapport.contacts.services import contact_delete
+
+    segment = make_segment("S1", template=world.call)
+    line = services.segment_line_add(actor=world.mila, segment=segment, contact="P3")
+    services.segment_line_delete(actor=world.mila, line=line)
+    with pytest.raises(ConflictError, match="Contact P3 is in the criteria history of segment S1"):
+        contact_delete(contact=world.p3)
+    assert Contact.objects.filter(no="P3").exists()
+
+
+def test_deleting_a_canceled_logged_segment_unlinks_criteria_that_reused_it(
+    world: Any, make_segment: Any
+) -> None:
+    from rapport.segments.models import SavedSegmentCriteriaAction
+
+    first = make_segment("S1", template=world.call, salesperson="MV")
+    add_all(first, "P1")
+    logged = services.segment_log(actor=world.mila, segment=first).logged_segment
+    reuser = make_segment("S2")
+    services.segment_reuse_logged_segment(actor=world.mila, segment=reuser, logged_segment=logged)
+    services.segment_save_criteria(actor=world.mila, segment=reuser, code="REUSEA")
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    assert services.logged_segments_delete_canceled(actor=world.mila) == 1
+    assert not SegmentCriteriaAction.objects.filter(logged_segment_entry_no__isnull=False).exists()
+    assert not SavedSegmentCriteriaAction.objects.filter(
+        logged_segment_entry_no__isnull=False
+    ).exists()
