@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rapport.contacts import selectors as contact_selectors
@@ -322,9 +322,14 @@ def _propagate(
     if "subject" in changed and not template_changed:
         # Reference 2.3.2: a new subject reaches the lines that still carry the old one (in the
         # header's language); a personalised subject stays.
-        SegmentLine.objects.filter(
-            pk__in=ids, subject=old_subject, language_id=segment.language_id
-        ).update(subject=segment.subject)
+        same_language = (
+            Q(language__isnull=True)
+            if segment.language_id is None
+            else Q(language_id=segment.language_id)
+        )
+        SegmentLine.objects.filter(same_language, pk__in=ids, subject=old_subject).update(
+            subject=segment.subject
+        )
     if template_changed:
         refill_lines(segment, SegmentLine.objects.filter(pk__in=ids, contact__isnull=False))
 
