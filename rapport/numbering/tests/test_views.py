@@ -39,7 +39,7 @@ def messages_of(response: Any) -> list[str]:
 
 def main(html: str) -> str:
     """The page without its navigation (whose menus name Segments too)."""
-    return html.split('<main', 1)[1]
+    return html.split("<main", 1)[1]
 
 
 def test_list_page(admin_browser, make_series, django_assert_max_num_queries) -> None:
