@@ -17,10 +17,10 @@ def interactions_this_month(user: Any) -> int:
 
 def postponed_count(user: Any) -> int:
     """The postponed interactions the user sees (a salesperson-role user: their own)."""
+    from rapport.interactions.log import postponed_visible_to
     from rapport.interactions.models import InteractionLogEntry
-    from rapport.interactions.views.log import own_postponed
 
-    return InteractionLogEntry.objects.filter(own_postponed(user), postponed=True).count()
+    return InteractionLogEntry.objects.filter(postponed_visible_to(user), postponed=True).count()
 
 
 class InteractionsConfig(AppConfig):

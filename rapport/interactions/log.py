@@ -222,17 +222,37 @@ def _check_may_act_for(actor: Any, salesperson: Salesperson | None) -> None:
         )
 
 
-def _check_may_change(actor: Any, entry: InteractionLogEntry) -> None:
-    """The administrator and marketing roles change any entry; a salesperson those of their
-    own salesperson, and their own drafts without a salesperson."""
-    _check_role(actor)
+def may_change_entry(
+    actor: Any, entry: InteractionLogEntry, *, own_salesperson_id: Any = _UNSET
+) -> bool:
+    """Who may change an entry: the administrator and marketing roles any entry; a salesperson
+    those of their own salesperson, and their own drafts without a salesperson; the read-only
+    role none. Pages pass `own_salesperson_id` (looked up once) to ask this per row without a
+    query."""
+    if not permissions.user_can(actor, permissions.INTERACTIONS):
+        return False
     if not _is_salesperson_role(actor):
-        return
-    own = _own_salesperson(actor)
+        return True
     if entry.salesperson_id is None:
-        if entry.user_id == actor.pk:
-            return
-    elif own is not None and entry.salesperson_id == own.pk:
+        return bool(entry.user_id == actor.pk)
+    if own_salesperson_id is _UNSET:
+        own = _own_salesperson(actor)
+        own_salesperson_id = own.pk if own is not None else None
+    return own_salesperson_id is not None and entry.salesperson_id == own_salesperson_id
+
+
+def postponed_visible_to(actor: Any) -> Q:
+    """The postponed interactions a user sees: a salesperson-role user their own salesperson's
+    and their own drafts without a salesperson (those they may change); the others all."""
+    if not _is_salesperson_role(actor):
+        return Q()
+    return Q(salesperson__user=actor) | Q(salesperson=None, user=actor)
+
+
+def _check_may_change(actor: Any, entry: InteractionLogEntry) -> None:
+    """Refuses (PermissionDeniedError) what `may_change_entry` does not allow."""
+    _check_role(actor)
+    if may_change_entry(actor, entry):
         return
     raise PermissionDeniedError(
         _("Interaction %(no)s belongs to another salesperson: you cannot change it.")

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.formats import number_format
@@ -50,6 +50,7 @@ from rapport.interactions.forms.log import (
     InteractionLogFilterForm,
     PostponedFilterForm,
 )
+from rapport.interactions.log import may_change_entry, postponed_visible_to
 from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
 
 WRITE = permissions.INTERACTIONS
@@ -124,33 +125,18 @@ def _get_entry(entry_no: Any, *, logged_only: bool = False) -> InteractionLogEnt
 
 
 class ChangeRights:
-    """Whether the user may change an entry (the services' rule, to show or hide buttons; the
-    services still decide). One query at most, for a salesperson-role user."""
+    """`may_change_entry` per row of a page, with the user's salesperson looked up once (the
+    services still decide)."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
-        self.can = permissions.user_can(user, WRITE)
-        self.salesperson_role = permissions.role_of(user) == Role.SALESPERSON
         self.own_id: int | None = None
-        if self.can and self.salesperson_role:
+        if permissions.role_of(user) == Role.SALESPERSON:
             self.own_id = Salesperson.objects.filter(user=user).values_list("pk", flat=True).first()
+        self.can = permissions.user_can(user, WRITE)
 
     def may_change(self, entry: InteractionLogEntry) -> bool:
-        if not self.can:
-            return False
-        if not self.salesperson_role:
-            return True
-        if entry.salesperson_id is None:
-            return bool(entry.user_id == self.user.pk)
-        return self.own_id is not None and entry.salesperson_id == self.own_id
-
-
-def own_postponed(user: Any) -> Q:
-    """What a salesperson-role user sees of the postponed interactions: their own salesperson's
-    and their own drafts without salesperson. Everything for the other roles."""
-    if permissions.role_of(user) != Role.SALESPERSON:
-        return Q()
-    return Q(salesperson__user=user) | Q(salesperson=None, user=user)
+        return may_change_entry(self.user, entry, own_salesperson_id=self.own_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -696,7 +682,7 @@ class PostponedListView(ObjectListView):
     )
 
     def scoped(self, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(own_postponed(self.request.user))
+        return queryset.filter(postponed_visible_to(self.request.user))
 
     def get_base_queryset(self) -> QuerySet:
         return self.scoped(selectors.postponed_interactions())
