@@ -210,16 +210,11 @@ class SegmentLine(InteractionFields):
         return f"{self.segment_id}/{self.line_no}"
 
 
-class SegmentCriteriaAction(models.Model):
-    """One criteria action on a segment (reference 1.11): what was done, with which filters
-    (`{"section": {"field": "expression"}}`, API.md) and options, and its counts."""
+class CriteriaActionFields(models.Model):
+    """What a criteria action is, on a segment or saved: the action, its filters
+    (`{"section": {"field": "expression"}}`, API.md) and options, and for a reuse of a logged
+    segment its entry no."""
 
-    segment = models.ForeignKey(
-        Segment,
-        verbose_name=_("segment"),
-        on_delete=models.CASCADE,
-        related_name="criteria_actions",
-    )
     action_no = models.PositiveIntegerField(_("action no."))
     action = models.CharField(_("action"), max_length=30)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
@@ -230,6 +225,21 @@ class SegmentCriteriaAction(models.Model):
     entire_companies = models.BooleanField(_("entire companies"), default=False)
     logged_segment_entry_no = models.PositiveIntegerField(
         _("logged segment entry no."), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SegmentCriteriaAction(CriteriaActionFields):
+    """One criteria action on a segment (reference 1.11): what was done, with which filters
+    (`{"section": {"field": "expression"}}`, API.md) and options, and its counts."""
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="criteria_actions",
     )
     no_of_lines_inserted = models.PositiveIntegerField(_("lines inserted"), default=0)
     no_of_lines_removed = models.PositiveIntegerField(_("lines removed"), default=0)
@@ -315,7 +325,7 @@ class SavedSegmentCriteria(models.Model):
         return f"{self.code} – {self.description}" if self.description else self.code
 
 
-class SavedSegmentCriteriaAction(models.Model):
+class SavedSegmentCriteriaAction(CriteriaActionFields):
     """One saved criteria action: as `SegmentCriteriaAction`, without its counts."""
 
     criteria = models.ForeignKey(
@@ -323,17 +333,6 @@ class SavedSegmentCriteriaAction(models.Model):
         verbose_name=_("saved segment criteria"),
         on_delete=models.CASCADE,
         related_name="actions",
-    )
-    action_no = models.PositiveIntegerField(_("action no."))
-    action = models.CharField(_("action"), max_length=30)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    allow_existing = models.BooleanField(_("allow existing contacts"), default=False)
-    expand_companies = models.BooleanField(_("expand companies"), default=False)
-    allow_related_companies = models.BooleanField(_("allow related companies"), default=False)
-    ignore_exclusion = models.BooleanField(_("ignore exclusion"), default=False)
-    entire_companies = models.BooleanField(_("entire companies"), default=False)
-    logged_segment_entry_no = models.PositiveIntegerField(
-        _("logged segment entry no."), null=True, blank=True
     )
 
     class Meta:
