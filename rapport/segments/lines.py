@@ -145,14 +145,22 @@ def _highest_line_no(segment: Segment) -> int:
     return int(highest or 0)
 
 
-def insert_lines(segment: Segment, contacts: QuerySet[Contact], *, action_no: int) -> int:
-    """Append one line per contact of `contacts` (in NAV's order: company name, company no.,
-    type, name) with the values of `contact_line_values`, numbered after the highest line no.
-    in steps of 10,000, and record a Segment History insertion row for each under `action_no`.
-    One INSERT … SELECT for the lines and one for the history. Returns the number inserted."""
+def insert_lines(
+    segment: Segment,
+    contacts: QuerySet[Contact],
+    *,
+    action_no: int,
+    overrides: dict[str, Any] | None = None,
+    ordering: list[Any] | None = None,
+) -> int:
+    """Append one line per row of `contacts` (in NAV's order: company name, company no.,
+    type, name — or `ordering`) with the values of `contact_line_values` (with `overrides`:
+    column → expression over the rows), numbered after the highest line no. in steps of
+    10,000, and record a Segment History insertion row for each under `action_no`. One
+    INSERT … SELECT for the lines and one for the history. Returns the number inserted."""
     start = _highest_line_no(segment)
-    values = contact_line_values(segment)
-    ordering = [
+    values = {**contact_line_values(segment), **(overrides or {})}
+    ordering = ordering or [
         Coalesce(F("company__name"), F("name")).asc(),
         Coalesce(F("company__no"), F("no")).asc(),
         Case(When(type=ContactType.COMPANY, then=Value(0)), default=Value(1)).asc(),

@@ -38,9 +38,8 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,13 +60,10 @@ from rapport.interactions.models import InteractionLogEntry
 from rapport.segments.choices import CriteriaAction, HistoryAction
 from rapport.segments.lines import (
     HISTORY_COPIED,
-    contact_line_values,
     correspondence_type_expression,
     insert_lines,
-    record_history,
 )
 from rapport.segments.models import (
-    LINE_NO_STEP,
     LoggedSegment,
     SavedSegmentCriteria,
     SavedSegmentCriteriaAction,
@@ -984,49 +980,26 @@ def _replay(actor: Any, segment: Segment, saved: SavedSegmentCriteriaAction) -> 
 
 
 def _insert_entry_lines(segment: Segment, contacts: QuerySet[Contact], *, action_no: int) -> int:
-    """As `lines.insert_lines`, but one line per joined interaction log entry (a contact
-    logged twice gets two lines) in entry no. order, with the entry's campaign (campaign
+    """`lines.insert_lines`, but one line per joined interaction log entry (a contact logged
+    twice gets two lines) in entry no. order, with the entry's campaign (campaign
     target/response only with a campaign). `contacts` is joined to the entries and annotated
     with `_entry_no` and `_entry_campaign`."""
-    start = int(segment.lines.aggregate(highest=models.Max("line_no"))["highest"] or 0)
-    values = contact_line_values(segment)
-    values["campaign_id"] = Cast(F("_entry_campaign"), output_field=models.BigIntegerField())
+    overrides: dict[str, Any] = {
+        "campaign_id": Cast(F("_entry_campaign"), output_field=models.BigIntegerField())
+    }
     for flag in ("campaign_target", "campaign_response"):
-        values[flag] = Case(
+        overrides[flag] = Case(
             When(_entry_campaign__isnull=True, then=Value(False)),
             default=Value(bool(getattr(segment, flag))),
             output_field=models.BooleanField(),
         )
-    selected = (
-        contacts.order_by()
-        .annotate(
-            _line_no=Window(RowNumber(), order_by=[F("_entry_no").asc()]) * Value(LINE_NO_STEP)
-            + Value(start),
-            **{f"_v_{name}": expression for name, expression in values.items()},
-        )
-        .values("_line_no", "id", *(f"_v_{name}" for name in values))
-    )
-    sql, params = selected.query.sql_with_params()
-    columns = ["line_no", "contact_id", *values, "segment_id", "action_no", "evaluation"]
-    columns += ["attempt_failed"]
-    picked = ", ".join(
-        f"selected.{connection.ops.quote_name(alias)}"
-        for alias in ("_line_no", "id", *(f"_v_{name}" for name in values))
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {SegmentLine._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - names are ours
-            f"SELECT {picked}, %s, %s, '', %s FROM ({sql}) AS selected",
-            [segment.pk, action_no, False, *params],
-        )
-        inserted = int(cursor.rowcount)
-    record_history(
+    return insert_lines(
         segment,
-        SegmentLine.objects.filter(segment=segment, action_no=action_no, line_no__gt=start),
+        contacts,
         action_no=action_no,
-        action=HistoryAction.INSERTION,
+        overrides=overrides,
+        ordering=[F("_entry_no").asc()],
     )
-    return inserted
 
 
 def _reuse_logged(
