@@ -1,6 +1,7 @@
 # Rapport — the two commands that matter: `make run` and `make test`.
 #
 #   make run            install, migrate, demo data (first run), serve http://127.0.0.1:8000
+#                       (`make run PORT=8001` for another port)
 #   make test           install + lint + the whole suite on SQLite (browser tests included, in
 #                       Chromium) + the whole suite again on a throw-away PostgreSQL (no browser)
 #   make test-sqlite    the whole suite on SQLite, browser tests included
@@ -23,6 +24,8 @@ STAMP := $(VENV)/.installed
 ARTIFACTS := test-artifacts
 
 STEP := scripts/step.sh
+# The port `make run` serves on (127.0.0.1 only): `make run PORT=8001`.
+PORT ?= 8000
 PYTEST := $(BIN)/pytest
 # -ra lists every test that did not pass (skips with their reasons included); --durations shows
 # where the time goes.
@@ -78,7 +81,7 @@ chromium:
 run: install
 	$(BIN)/rapport migrate --noinput
 	$(BIN)/rapport demo --if-empty
-	$(BIN)/rapport serve
+	$(BIN)/rapport serve 127.0.0.1:$(PORT)
 
 lint: lint-ruff lint-format lint-mypy
 

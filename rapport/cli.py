@@ -1,6 +1,7 @@
 """The `rapport` console script: Django's management commands with Rapport's settings preset.
 
-rapport serve [ADDR:PORT]     the web UI and API (default 127.0.0.1:8000)
+rapport serve [ADDR:PORT]     the web UI and API (default 127.0.0.1:8000; `rapport serve 8001`
+                              or `rapport serve 0.0.0.0:8001` for another port or address)
 rapport worker                runs background work (Django tasks, database backend)
 rapport demo [--if-empty]     loads the demo data
 rapport create-user NAME --role ROLE [--password-stdin]
@@ -31,9 +32,23 @@ def main(argv: list[str] | None = None) -> int:
     rest = argv[2:]
     if name == "runserver" and not any(not arg.startswith("-") for arg in rest):
         rest = [*rest, "127.0.0.1:8000"]
+    if command in ALIASES:
+        return _run_alias(argv[0], command, name, rest)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line([argv[0], name, *rest])
+    return 0
+
+
+def _run_alias(program: str, alias: str, name: str, rest: list[str]) -> int:
+    """Runs Django's command `name` under the name the user typed, so that `rapport serve --help`
+    says `usage: rapport serve`, not `rapport runserver`."""
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    command = load_command_class(get_commands()[name], name)
+    command.run_from_argv([os.path.basename(program), alias, *rest])
     return 0
 
 
