@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language, Salesperson
 from rapport.core.choices import CorrespondenceType
+from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.forms.dialog import ContactField
@@ -41,7 +42,7 @@ class _InteractionFieldsForm(BootstrapFormMixin, forms.Form):
         to_field_name="code",
         required=False,
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    date = DateField(label=_("Date"), required=False, widget=DateInput())
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.order_by("no"),
@@ -140,3 +141,41 @@ class SegmentLineAddForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 200, "autofocus": True}),
         help_text=_("The contact no., or a part of the name that only one contact has."),
     )
+
+
+class SegmentLineRowForm(SegmentLineForm):
+    """The fields of a line that are edited in place, in the line's row on the segment card
+    (the other fields are on the line's own page). The fields' ids carry the line number, so
+    that two lines can be open at once; each field's input names the row's form."""
+
+    ROW = (
+        "template",
+        "description",
+        "salesperson",
+        "correspondence_type",
+        "language",
+        "cost",
+        "duration",
+    )
+
+    def __init__(self, *args: Any, line_no: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"line{line_no}_%s")
+        super().__init__(*args, **kwargs)
+        self.form_id = f"line-form-{line_no}"
+        for name in list(self.fields):
+            if name not in self.ROW:
+                del self.fields[name]
+        for field in self.fields.values():
+            attrs = field.widget.attrs
+            attrs["form"] = self.form_id
+            size = (
+                "form-select-sm" if "form-select" in attrs.get("class", "") else "form-control-sm"
+            )
+            attrs["class"] = f"{attrs.get('class', '')} {size}".strip()
+        self.fields["cost"].widget.attrs.setdefault("inputmode", "decimal")
+
+    def mark_invalid_fields(self) -> None:
+        super().mark_invalid_fields()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"

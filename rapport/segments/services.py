@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.contacts import selectors as contact_selectors
 from rapport.contacts.models import Contact
@@ -268,17 +270,12 @@ def segment_update(
     count = lines.count() if changed else 0
     if count and apply_to_lines is None:
         raise ConflictError(
-            _("Update the %(count)s lines that use template %(template)s?")
-            % {
-                "count": count,
-                "template": current.template.code if current.template else _("(none)"),
-            }
-            if not template_changed
-            else _("Apply interaction template %(template)s to all %(count)s lines?")
-            % {
-                "count": count,
-                "template": cleaned["template"].code if cleaned["template"] else _("(none)"),
-            },
+            lines_question(
+                changed,
+                count,
+                new_template=cleaned.get("template"),
+                template_changed=template_changed,
+            ),
             code="lines_affected",
             details={"affected_lines": count},
         )
@@ -296,6 +293,50 @@ def segment_update(
         )
     segment.refresh_from_db()
     return segment
+
+
+# How the update-lines question names a changed header field ("Update the description and the
+# cost on the 14 lines?").
+FIELD_PHRASES = {
+    "description": gettext_lazy("the description"),
+    "campaign": gettext_lazy("the campaign"),
+    "salesperson": gettext_lazy("the salesperson"),
+    "subject": gettext_lazy("the subject"),
+    "correspondence_type": gettext_lazy("the correspondence type"),
+    "cost": gettext_lazy("the cost"),
+    "duration": gettext_lazy("the duration"),
+    "date": gettext_lazy("the date"),
+    "information_flow": gettext_lazy("the information flow"),
+    "initiated_by": gettext_lazy("the initiator"),
+    "campaign_target": gettext_lazy("the campaign target"),
+    "campaign_response": gettext_lazy("the campaign response"),
+}
+
+
+def lines_question(
+    changed: Any, count: int, *, new_template: Any = None, template_changed: bool = False
+) -> str:
+    """The one question before a header change goes to `count` lines, naming what changes:
+    "Update the description and the cost on the 14 lines?", or for a new template "Apply
+    interaction template LETTER to the 14 lines?" (reference 2.3.2)."""
+    if template_changed:
+        if new_template is None:
+            return ngettext(
+                "Remove the interaction template from %(count)s line?",
+                "Remove the interaction template from the %(count)s lines?",
+                count,
+            ) % {"count": count}
+        return ngettext(
+            "Apply interaction template %(template)s to %(count)s line?",
+            "Apply interaction template %(template)s to the %(count)s lines?",
+            count,
+        ) % {"template": new_template.code, "count": count}
+    phrases = [str(FIELD_PHRASES[name]) for name in FIELD_PHRASES if name in changed]
+    return ngettext(
+        "Update %(fields)s on %(count)s line?",
+        "Update %(fields)s on the %(count)s lines?",
+        count,
+    ) % {"fields": get_text_list(phrases, _("and")), "count": count}
 
 
 def _propagate(

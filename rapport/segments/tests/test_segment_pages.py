@@ -56,7 +56,7 @@ def test_edit_asks_once_about_the_lines_then_applies(
     data["cost"] = "4.00"
     response = mila.post(url, data)
     html = response.content.decode()
-    assert "Update the 2 lines that use template CALL?" in html
+    assert "Update the cost on the 2 lines?" in html
     assert set(SegmentLine.objects.values_list("cost", flat=True)) == {decimal.Decimal("1.50")}
     response = mila.post(url, {**data, "apply_to_lines": "yes"})
     assert response.status_code == 302

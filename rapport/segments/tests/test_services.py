@@ -84,9 +84,10 @@ def test_a_header_change_asks_once_naming_the_affected_lines(world: Any, make_se
         actor=world.mila, line=segment.lines.get(contact__no="P3"), template=world.news
     )
     before = lines(segment)
-    with pytest.raises(ConflictError, match="Update the 2 lines that use template CALL") as refused:
+    with pytest.raises(ConflictError) as refused:
         services.segment_update(actor=world.mila, segment=segment, cost="3.00")
-    assert refused.value.details == {"affected_lines": 2}
+    assert refused.value.message == "Update the cost on the 2 lines?"
+    assert (refused.value.code, refused.value.details) == ("lines_affected", {"affected_lines": 2})
     assert lines(segment) == before
     segment.refresh_from_db()
     assert segment.cost == decimal.Decimal("1.50")

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from rapport.core import permissions
 from rapport.core.errors import ConflictError, DomainError, NotFoundError
@@ -26,8 +28,15 @@ from rapport.core.views import (
     ServiceFormView,
     add_domain_error,
 )
+from rapport.interactions import selectors as interaction_selectors
+from rapport.interactions.models import InteractionTemplate
 from rapport.segments import selectors, services
-from rapport.segments.forms import SegmentForm, SegmentLineAddForm, SegmentLineForm
+from rapport.segments.forms import (
+    SegmentForm,
+    SegmentLineAddForm,
+    SegmentLineForm,
+    SegmentLineRowForm,
+)
 from rapport.segments.models import Segment, SegmentLine
 
 WRITE = permissions.MARKETING
@@ -46,6 +55,121 @@ def _line_or_404(segment: Segment, line_no: Any) -> SegmentLine:
         return selectors.segment_line_get(segment, line_no)
     except NotFoundError as error:
         raise Http404(error.message) from error
+
+
+def line_initial(line: SegmentLine) -> dict[str, Any]:
+    """A line's values as a line form's initial values (relations by their code)."""
+    initial = {
+        name: getattr(line, name)
+        for name in (
+            "description",
+            "date",
+            "time",
+            "subject",
+            "correspondence_type",
+            "cost",
+            "duration",
+            "information_flow",
+            "initiated_by",
+            "evaluation",
+            "attempt_failed",
+            "campaign_target",
+            "campaign_response",
+        )
+    }
+    for name, key in (
+        ("template", "code"),
+        ("salesperson", "code"),
+        ("language", "code"),
+        ("campaign", "no"),
+    ):
+        related = getattr(line, name)
+        initial[name] = getattr(related, key) if related is not None else ""
+    return initial
+
+
+def _posted_values(form: Any, data: Any) -> dict[str, Any]:
+    """What was typed in a posted form, as initial values (to show the form again, filled)."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if not field.disabled
+    }
+
+
+def _template(code: Any) -> InteractionTemplate | None:
+    code = str(code or "").strip()
+    if not code:
+        return None
+    return interaction_selectors.interaction_template_list().filter(code=code).first()
+
+
+def header_fill(values: dict[str, Any]) -> dict[str, Any]:
+    """The header's values after a template was chosen, as saving will make them
+    (`services.segment_update`, reference 2.3.2): language, cost, duration, flow, initiated
+    by, campaign flags and correspondence type from the template, its campaign when none is
+    chosen, the subject cleared; blanks without a template."""
+    values = dict(values)
+    template = _template(values.get("template"))
+    values["subject"] = ""
+    if template is None:
+        values.update(
+            template="",
+            language="",
+            cost=0,
+            duration=0,
+            information_flow="",
+            initiated_by="",
+            correspondence_type="",
+            campaign_target=False,
+            campaign_response=False,
+        )
+        return values
+    defaults = interaction_selectors.template_defaults_for(template)
+    values.update(
+        language=template.language_default.code if template.language_default else "",
+        cost=defaults.cost,
+        duration=defaults.duration,
+        information_flow=defaults.information_flow,
+        initiated_by=defaults.initiated_by,
+        correspondence_type=template.correspondence_type_default,
+        campaign_target=defaults.campaign_target,
+        campaign_response=defaults.campaign_response,
+    )
+    if not values.get("campaign") and defaults.campaign is not None:
+        values["campaign"] = defaults.campaign.no
+    if not values.get("campaign"):
+        values["campaign_target"] = values["campaign_response"] = False
+    return values
+
+
+def line_fill(line: SegmentLine, values: dict[str, Any]) -> dict[str, Any]:
+    """A line's values after another template was chosen, as saving will make them
+    (`services.segment_line_update`, reference 2.3.5): cost, duration, flow, initiated by,
+    campaign flags, and for the line's contact the language and correspondence type; the
+    description only while blank; the campaign the header's, else the template's."""
+    values = dict(values)
+    template = _template(values.get("template"))
+    if template is None or template == line.template or line.contact is None:
+        return values
+    defaults = interaction_selectors.template_defaults_for(
+        template, line.contact, previous_correspondence_type=line.correspondence_type
+    )
+    values.update(
+        cost=defaults.cost,
+        duration=defaults.duration,
+        information_flow=defaults.information_flow,
+        initiated_by=defaults.initiated_by,
+        campaign_target=defaults.campaign_target,
+        campaign_response=defaults.campaign_response,
+        correspondence_type=defaults.correspondence_type,
+        language=defaults.language_code,
+    )
+    campaign = line.segment.campaign or defaults.campaign
+    values["campaign"] = campaign.no if campaign is not None else ""
+    if not str(values.get("description") or "").strip():
+        values["description"] = defaults.description
+    return values
 
 
 def _require_write(request: HttpRequest) -> None:
@@ -177,6 +301,7 @@ class SegmentCreateView(ServiceFormView):
     """A new segment (reference 2.3.1): number typed or from Segment Nos."""
 
     form_class = SegmentForm
+    template_name = "segments/segment_form.html"
     title = gettext_lazy("New segment")
     write_capability = WRITE
     sections = [
@@ -190,6 +315,11 @@ class SegmentCreateView(ServiceFormView):
     @property
     def cancel_url(self) -> str:  # type: ignore[override]
         return reverse("segments:segment-list")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["fill_url"] = reverse("segments:segment-fill")
+        return context
 
     def perform(self, form: SegmentForm) -> Segment:
         values = form.service_values(
@@ -207,7 +337,8 @@ class SegmentCreateView(ServiceFormView):
 
 class SegmentEditView(ServiceFormView):
     """Change the header. When the change would go to lines, the page asks once for the whole
-    save, naming how many lines ("Update the 37 lines that use template LETTER?")."""
+    save, naming what changes and how many lines ("Update the description and the cost on the
+    37 lines?")."""
 
     form_class = SegmentForm
     template_name = "segments/segment_form.html"
@@ -255,6 +386,11 @@ class SegmentEditView(ServiceFormView):
             "campaign_target": segment.campaign_target,
             "campaign_response": segment.campaign_response,
         }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["fill_url"] = reverse("segments:segment-edit-fill", args=[self.segment.no])
+        return context
 
     def perform(self, form: SegmentForm) -> Segment:
         answer = form.cleaned_data.get("apply_to_lines")
@@ -334,6 +470,7 @@ class SegmentLineEditView(ServiceFormView):
     """Personalise one line (reference 2.3.5)."""
 
     form_class = SegmentLineForm
+    template_name = "segments/segment_form.html"
     write_capability = WRITE
     sections = [
         (
@@ -374,34 +511,14 @@ class SegmentLineEditView(ServiceFormView):
         return self.segment.get_absolute_url()
 
     def get_initial(self) -> dict[str, Any]:
-        line = self.line
-        initial = {
-            name: getattr(line, name)
-            for name in (
-                "description",
-                "date",
-                "time",
-                "subject",
-                "correspondence_type",
-                "cost",
-                "duration",
-                "information_flow",
-                "initiated_by",
-                "evaluation",
-                "attempt_failed",
-                "campaign_target",
-                "campaign_response",
-            )
-        }
-        for name, key in (
-            ("template", "code"),
-            ("salesperson", "code"),
-            ("language", "code"),
-            ("campaign", "no"),
-        ):
-            related = getattr(line, name)
-            initial[name] = getattr(related, key) if related is not None else ""
-        return initial
+        return line_initial(self.line)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["fill_url"] = reverse(
+            "segments:segment-line-fill", args=[self.segment.no, self.line.line_no]
+        )
+        return context
 
     def perform(self, form: SegmentLineForm) -> SegmentLine:
         return services.segment_line_update(
@@ -452,17 +569,188 @@ class SegmentLineDeleteView(ServiceDeleteView):
         return HttpResponseRedirect(self.segment.get_absolute_url())
 
 
+class SegmentFillView(View):
+    """htmx: the header form's fields again after a template was chosen, filled from it as
+    saving will (before anything is saved). `no` given: the edit page's form."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _require_write(request)
+        self.segment = _segment_or_404(kwargs["no"]) if "no" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = SegmentForm()
+        values = header_fill(_posted_values(form, request.POST))
+        filled = SegmentForm(initial=values)
+        if self.segment is not None:
+            filled.fields["no"].disabled = True
+            filled.fields["no"].help_text = ""
+            filled.initial["no"] = self.segment.no
+            fill_url = reverse("segments:segment-edit-fill", args=[self.segment.no])
+        else:
+            fill_url = reverse("segments:segment-fill")
+        return _render_fields(request, filled, SegmentEditView.sections, fill_url)
+
+
+def _render_fields(request: HttpRequest, form: Any, sections: Any, fill_url: str) -> HttpResponse:
+    context = {
+        "form": form,
+        "fill_url": fill_url,
+        "sections": [
+            {"title": title, "fields": [form[name] for name in names if name in form.fields]}
+            for title, names in sections
+        ],
+    }
+    return render(request, "segments/_form_fields.html", context)
+
+
+class _LineRowMixin:
+    """One line of the segment card, edited in place (UI.md's ListPart): the line's row, its
+    editor row, the save of the changed fields and the template fill. Marketing only (403
+    before anything is looked up); the line must belong to the segment (404)."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _require_write(request)
+        self.segment = _segment_or_404(kwargs["no"])
+        self.line = _line_or_404(self.segment, kwargs["line_no"])
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def row(self, *, status: int = 200) -> HttpResponse:
+        line = selectors.segment_lines(self.segment).filter(pk=self.line.pk).first()
+        if line is None:  # removed meanwhile
+            return HttpResponse("", status=status)
+        return render(
+            self.request,
+            "segments/lines/_line.html",
+            {"object": self.segment, "line": line, "can_write": True},
+            status=status,
+        )
+
+    def editor(
+        self, form: SegmentLineRowForm, *, status: int = 200, focus: str = ""
+    ) -> HttpResponse:
+        fill_url = reverse("segments:segment-line-fill", args=[self.segment.no, self.line.line_no])
+        form.fields["template"].widget.attrs.update(
+            {
+                "hx-post": f"{fill_url}?row=1",
+                "hx-trigger": "change",
+                "hx-include": f"#{form.form_id}",
+                "hx-target": f"#line-{self.line.line_no}",
+                "hx-swap": "outerHTML",
+            }
+        )
+        return render(
+            self.request,
+            "segments/lines/_line_editor.html",
+            {
+                "object": self.segment,
+                "line": self.line,
+                "form": form,
+                "row_fields": [form[name] for name in form.ROW],
+                "focus": focus,
+            },
+            status=status,
+        )
+
+    def row_form(self, **kwargs: Any) -> SegmentLineRowForm:
+        return SegmentLineRowForm(
+            line_no=self.line.line_no, initial=line_initial(self.line), **kwargs
+        )
+
+
+class SegmentLineRowView(_LineRowMixin, View):
+    """GET: the line's row (Cancel in the editor). Without htmx: the segment card."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request, "htmx", False):
+            return HttpResponseRedirect(self.segment.get_absolute_url())
+        return self.row()
+
+
+class SegmentLineRowEditView(_LineRowMixin, View):
+    """GET: the editor row of one line. POST: save the fields that changed (only those reach
+    the service), answer the line's row again; errors stand next to their field in the
+    editor row. Without htmx: GET opens the line's own page, POST returns to the card."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request, "htmx", False):
+            return HttpResponseRedirect(
+                reverse("segments:segment-line-edit", args=[self.segment.no, self.line.line_no])
+            )
+        return self.editor(self.row_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        htmx = bool(getattr(request, "htmx", False))
+        form = self.row_form(data=request.POST)
+        if form.is_valid():
+            try:
+                services.segment_line_update(
+                    actor=request.user, line=self.line, **form.service_values()
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                if not htmx:
+                    messages.success(
+                        request, _("Line %(line)s was saved.") % {"line": self.line.line_no}
+                    )
+                    return HttpResponseRedirect(self.segment.get_absolute_url())
+                response = self.row()
+                response["HX-Trigger"] = "segment-lines-changed"
+                return response
+        return self.editor(form, status=200 if htmx else 422)
+
+
+class SegmentLineRowFillView(_LineRowMixin, View):
+    """htmx: after another template was chosen, the line's editor (`row=1`) or the fields of
+    the line's own page again, filled from the template as saving will (nothing is saved)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("row"):
+            form = self.row_form()
+            values = line_fill(self.line, {**form.initial, **_posted_values(form, request.POST)})
+            filled = SegmentLineRowForm(line_no=self.line.line_no, initial=values)
+            return self.editor(filled, focus=filled["template"].auto_id)
+        full = SegmentLineForm()
+        values = line_fill(self.line, _posted_values(full, request.POST))
+        return _render_fields(
+            request,
+            SegmentLineForm(initial=values),
+            SegmentLineEditView.sections,
+            reverse("segments:segment-line-fill", args=[self.segment.no, self.line.line_no]),
+        )
+
+
 urlpatterns: list[URLPattern] = [
     path("segments/", SegmentListView.as_view(), name="segment-list"),
     path("segments/new/", SegmentCreateView.as_view(), name="segment-create"),
+    path("segments/new/fill/", SegmentFillView.as_view(), name="segment-fill"),
     path("segments/<str:no>/", SegmentDetailView.as_view(), name="segment-detail"),
     path("segments/<str:no>/edit/", SegmentEditView.as_view(), name="segment-edit"),
+    path("segments/<str:no>/edit/fill/", SegmentFillView.as_view(), name="segment-edit-fill"),
     path("segments/<str:no>/delete/", SegmentDeleteView.as_view(), name="segment-delete"),
     path("segments/<str:no>/lines/new/", SegmentLineAddView.as_view(), name="segment-line-add"),
     path(
         "segments/<str:no>/lines/<int:line_no>/edit/",
         SegmentLineEditView.as_view(),
         name="segment-line-edit",
+    ),
+    path(
+        "segments/<str:no>/lines/<int:line_no>/row/",
+        SegmentLineRowView.as_view(),
+        name="segment-line-row",
+    ),
+    path(
+        "segments/<str:no>/lines/<int:line_no>/row/edit/",
+        SegmentLineRowEditView.as_view(),
+        name="segment-line-row-edit",
+    ),
+    path(
+        "segments/<str:no>/lines/<int:line_no>/fill/",
+        SegmentLineRowFillView.as_view(),
+        name="segment-line-fill",
     ),
     path(
         "segments/<str:no>/lines/<int:line_no>/delete/",
