@@ -33,6 +33,13 @@ Kinds: ``text`` (default), ``code`` (values upper-cased and trimmed, like NAV co
 (one of ``choices``). Typed kinds are trimmed around each value and refuse wildcards and ``@``;
 ``bool`` and ``choice`` allow only ``=``/``<>``/``|``/``&``. The blank value ``''`` is the empty
 string for text, code and choice, and NULL for the other kinds.
+
+Options (``bool`` and ``choice``) are typed as API values (``person``, ``yes``) or as their
+captions in the active language (``Persoon``, ``ja``), case-insensitively: ``choices`` may be
+plain API values or Django-style ``(value, caption)`` pairs. This is the one place where a
+caption becomes a value; help texts (:func:`option_help`), error messages and
+``describe(captions=True)`` show captions, never API values. Messages are in the active
+language and name the field by its ``label`` (its ``field`` stays the error key).
 """
 
 from __future__ import annotations
@@ -51,7 +58,10 @@ from django.db.models.lookups import (
     LessThan,
     LessThanOrEqual,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from rapport.core.dates import date_in_range, date_range_message
 from rapport.core.errors import ValidationFailed
 
 MAX_LENGTH = 250
@@ -60,22 +70,24 @@ TEXT_KINDS = ("text", "code")
 ORDERED_KINDS = ("text", "code", "date", "decimal", "integer")
 COMPARISON_OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
 RANGE = ".."
-KIND_LABELS = {
-    "date": "a date (YYYY-MM-DD)",
-    "decimal": "a number",
-    "integer": "a whole number",
-    "bool": "yes or no",
-    "choice": "a choice",
+KIND_LABELS: dict[str, Any] = {
+    "date": gettext_lazy("a date (YYYY-MM-DD)"),
+    "decimal": gettext_lazy("a number"),
+    "integer": gettext_lazy("a whole number"),
+    "bool": gettext_lazy("yes or no"),
+    "choice": gettext_lazy("a choice"),
 }
-KIND_NAMES = {
-    "text": "text",
-    "code": "a code",
-    "date": "a date",
-    "decimal": "a number",
-    "integer": "a whole number",
-    "bool": "yes/no",
-    "choice": "a choice",
+KIND_NAMES: dict[str, Any] = {
+    "text": gettext_lazy("text"),
+    "code": gettext_lazy("a code"),
+    "date": gettext_lazy("a date"),
+    "decimal": gettext_lazy("a number"),
+    "integer": gettext_lazy("a whole number"),
+    "bool": gettext_lazy("yes/no"),
+    "choice": gettext_lazy("a choice"),
 }
+# The captions of a bool filter in the active language (besides the words of BOOL_WORDS).
+BOOL_CAPTIONS = ((True, gettext_lazy("Yes")), (False, gettext_lazy("No")))
 BOOL_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIMAL_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -95,15 +107,27 @@ class FilterExpressionError(ValidationFailed):
     1-based character position of the problem (None when it concerns the whole expression)."""
 
     def __init__(
-        self, expression: str, detail: str, *, position: int | None, field: str | None
+        self,
+        expression: str,
+        detail: str,
+        *,
+        position: int | None,
+        field: str | None,
+        label: Any = None,
     ) -> None:
         self.expression = expression
         self.position = position
         self.detail = detail
-        shown = _shown(expression)
-        where = f" for {field}" if field else ""
-        at = f" at position {position}" if position is not None else ""
-        message = f'Filter "{shown}"{where}: {detail}{at}.'
+        values = {"filter": _shown(expression), "field": str(label or field), "problem": detail}
+        if position is not None:
+            values["problem"] = _("%(problem)s at position %(position)s") % {
+                "problem": detail,
+                "position": position,
+            }
+        if field or label:
+            message = _('Filter "%(filter)s" for %(field)s: %(problem)s.') % values
+        else:
+            message = _('Filter "%(filter)s": %(problem)s.') % values
         super().__init__({field or "": [message]}, code="invalid_filter")
 
 
@@ -112,6 +136,69 @@ def _shown(expression: str) -> str:
         f"\\x{ord(char):02x}" if ord(char) < 32 or ord(char) == 127 else char for char in expression
     )
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+Choices = list[str] | tuple[str, ...] | list[tuple[str, Any]] | tuple[tuple[str, Any], ...]
+
+
+def _pairs(choices: Any) -> tuple[tuple[str, Any], ...]:
+    """``(value, caption)`` of each option as given (a lazy caption stays lazy)."""
+    return tuple(
+        (str(choice[0]).lower(), choice[1])
+        if isinstance(choice, tuple | list)
+        else (str(choice).lower(), str(choice))
+        for choice in choices or ()
+    )
+
+
+def choice_options(choices: Any) -> tuple[tuple[str, str], ...]:
+    """``(value, caption)`` of each option, the caption in the active language: the given
+    pairs (Django ``choices``, captions may be lazy), or each plain value as its own caption."""
+    return tuple((value, str(caption)) for value, caption in _pairs(choices))
+
+
+def _option_words(kind: str, options: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """What may be typed for an option (case-folded) → its value: the API values first, then
+    the captions (a caption never hides another option's API value)."""
+    words: dict[str, Any] = {}
+    if kind == "bool":
+        words.update(BOOL_WORDS)
+        for flag, bool_caption in BOOL_CAPTIONS:
+            words.setdefault(str(bool_caption).casefold(), flag)
+        return words
+    words.update((value.casefold(), value) for value, _caption in options)
+    for value, caption in options:
+        words.setdefault(caption.strip().casefold(), value)
+    return words
+
+
+def _blank_caption(caption: str) -> str:
+    """NAV's blank value with the blank option's caption: "'' (blank)"."""
+    if not caption:
+        return "''"
+    return f"'' {caption}" if caption.startswith("(") else f"'' ({caption})"
+
+
+def option_captions(kind: str, choices: Any = None) -> list[str]:
+    """The captions a user may type for an option field, in the active language (the blank
+    option as ``''``, NAV's blank value)."""
+    if kind == "bool":
+        return [str(caption) for _value, caption in BOOL_CAPTIONS]
+    return [
+        _blank_caption(caption if caption != value else "") if not value else caption
+        for value, caption in choice_options(choices)
+    ]
+
+
+def option_help(kind: str, choices: Any = None) -> str:
+    """The help text of an option field in the active language: "One of: Company, Person",
+    "Yes or No"; empty for other kinds."""
+    if kind == "bool":
+        yes, no = option_captions(kind)
+        return _("%(yes)s or %(no)s") % {"yes": yes, "no": no}
+    if kind == "choice":
+        return _("One of: %(values)s") % {"values": ", ".join(option_captions(kind, choices))}
+    return ""
 
 
 @dataclass(frozen=True)
@@ -174,28 +261,36 @@ class Expression:
     alternatives: tuple[tuple[Condition, ...], ...]
     kind: str = "text"
     choices: tuple[str, ...] | None = field(default=None, compare=False)
+    options: tuple[tuple[str, Any], ...] = field(default=(), compare=False)  # lazy captions
 
     # -- rendering ---------------------------------------------------------------------------
 
-    def describe(self) -> str:
+    def describe(self, *, captions: bool = False) -> str:
+        """The canonical expression (API values); with ``captions``, options are written as
+        their captions in the active language (what a user of the pages types)."""
         return "|".join(
-            "&".join(self._render_condition(c) for c in conditions)
+            "&".join(self._render_condition(c, captions) for c in conditions)
             for conditions in self.alternatives
         )
 
     def __str__(self) -> str:
         return self.describe()
 
-    def _render_condition(self, condition: Condition) -> str:
+    def _render_condition(self, condition: Condition, captions: bool = False) -> str:
         prefix = "@" if condition.ci else ""
         if condition.op == RANGE:
             low = "" if condition.value is None else self._render_value(condition.value)
             high = "" if condition.high is None else self._render_value(condition.high)
             return f"{prefix}{low}..{high}"
         op = "" if condition.op == "=" else condition.op
-        return f"{prefix}{op}{self._render_value(condition.value)}"
+        return f"{prefix}{op}{self._render_value(condition.value, captions)}"
 
-    def _render_value(self, value: Any) -> str:
+    def _render_value(self, value: Any, captions: bool = False) -> str:
+        if captions and self.kind == "bool" and isinstance(value, bool):
+            return _render_literal(str(dict(BOOL_CAPTIONS)[value]))
+        if captions and self.kind == "choice" and isinstance(value, str) and value:
+            caption = dict(self.options).get(value, value)
+            return _render_literal(str(caption))
         if value is None:
             return "''"
         if isinstance(value, Pattern):
@@ -364,11 +459,22 @@ class _RawValue:
 
 
 class _Parser:
-    def __init__(self, text: str, kind: str, choices: tuple[str, ...] | None, field: str | None):
+    def __init__(
+        self,
+        text: str,
+        kind: str,
+        options: tuple[tuple[str, Any], ...],
+        field: str | None,
+        label: Any = None,
+    ):
         self.text = text
         self.kind = kind
-        self.choices = choices
+        self.options = options
+        self.choices = tuple(value for value, _caption in options) if options else None
+        evaluated = choice_options(options)
+        self.words = _option_words(kind, evaluated) if kind in ("bool", "choice") else {}
         self.field = field
+        self.label = label
         self.pos = 0
 
     def fail(self, detail: str, position: int | None) -> FilterExpressionError:
@@ -377,6 +483,7 @@ class _Parser:
             detail,
             position=None if position is None else position + 1,
             field=self.field,
+            label=self.label,
         )
 
     def peek(self, token: str) -> bool:
@@ -389,7 +496,7 @@ class _Parser:
             alternatives.append(self.alternative())
         if self.pos < len(self.text):  # pragma: no cover - every stop is handled above
             raise self.fail(f'unexpected "{self.text[self.pos]}"', self.pos)
-        return Expression(tuple(alternatives), self.kind, self.choices)
+        return Expression(tuple(alternatives), self.kind, self.choices, self.options)
 
     def alternative(self) -> tuple[Condition, ...]:
         conditions = [self.condition()]
@@ -411,35 +518,40 @@ class _Parser:
                 ci = True
                 self.pos += 1
         if ci and self.kind not in TEXT_KINDS:
-            raise self.fail(f'"@" cannot be used for {KIND_NAMES[self.kind]}', start)
+            raise self.fail(_('"@" cannot be used for %(kind)s') % self._kind(), start)
         after = self.pos
         value = self.value()
         if op:
             if value is None:
-                raise self.fail(f'a value is missing after "{op}"', after)
+                raise self.fail(_('a value is missing after "%(op)s"') % {"op": op}, after)
             if self.peek(RANGE):
-                raise self.fail('unexpected ".."', self.pos)
+                raise self.fail(_('unexpected ".."'), self.pos)
             return self.comparison(op, value, ci)
         if self.peek(RANGE):
             range_pos = self.pos
             self.pos += 2
             high = self.value()
             if self.peek(RANGE):
-                raise self.fail('unexpected ".."', self.pos)
+                raise self.fail(_('unexpected ".."'), self.pos)
             if value is None and high is None:
-                raise self.fail('a range needs a value before or after ".."', range_pos)
+                raise self.fail(_('a range needs a value before or after ".."'), range_pos)
             if self.kind not in ORDERED_KINDS:
-                raise self.fail(f"a range cannot be used for {KIND_NAMES[self.kind]}", range_pos)
+                raise self.fail(_("a range cannot be used for %(kind)s") % self._kind(), range_pos)
             return Condition(
                 RANGE, self.bound(value), self.bound(high), ci and self.kind in TEXT_KINDS
             )
         if value is None:
             if ci:
-                raise self.fail('a value is missing after "@"', self.pos)
+                raise self.fail(_('a value is missing after "%(op)s"') % {"op": "@"}, self.pos)
             if start > 0:
-                raise self.fail(f'a value is missing after "{self.text[start - 1]}"', start)
-            raise self.fail(f'a value is missing before "{self.text[start]}"', start)
+                missing = _('a value is missing after "%(op)s"') % {"op": self.text[start - 1]}
+                raise self.fail(missing, start)
+            missing = _('a value is missing before "%(op)s"') % {"op": self.text[start]}
+            raise self.fail(missing, start)
         return self.comparison("=", value, ci)
+
+    def _kind(self) -> dict[str, str]:
+        return {"kind": str(KIND_NAMES[self.kind])}
 
     def value(self) -> _RawValue | None:
         """Reads a value up to ``|``, ``&``, ``..`` or the end; None if there is none."""
@@ -458,7 +570,7 @@ class _Parser:
             if char in WILDCARDS:
                 parts.append((ANY if char == "*" else ONE, "", self.pos))
             elif char in FORBIDDEN_IN_VALUE:
-                raise self.fail(f'unexpected "{char}"', self.pos)
+                raise self.fail(_('unexpected "%(char)s"') % {"char": char}, self.pos)
             else:
                 self.add_literal(parts, char, self.pos)
             self.pos += 1
@@ -478,7 +590,7 @@ class _Parser:
         """Parses text[begin:end] again as a value (whitespace around it dropped)."""
         if begin >= end:
             return None
-        sub = _Parser(self.text[:end], "text", self.choices, self.field)  # "text": no trimming
+        sub = _Parser(self.text[:end], "text", (), self.field, self.label)  # "text": no trim
         sub.pos = begin
         return sub.value()
 
@@ -505,7 +617,7 @@ class _Parser:
                 return "".join(chunk)
             chunk.append(char)
             self.pos += 1
-        raise self.fail("the quote is not closed", opened)
+        raise self.fail(_("the quote is not closed"), opened)
 
     # -- typing ------------------------------------------------------------------------------
 
@@ -513,18 +625,22 @@ class _Parser:
         if raw.has_wildcards():
             wildcard = next(p for kind, _, p in raw.parts if kind != LIT)
             if self.kind not in TEXT_KINDS:
-                raise self.fail(f"wildcards cannot be used for {KIND_NAMES[self.kind]}", wildcard)
+                raise self.fail(_("wildcards cannot be used for %(kind)s") % self._kind(), wildcard)
             if op not in ("=", "<>"):
-                raise self.fail(f'wildcards cannot be combined with "{op}"', wildcard)
+                raise self.fail(
+                    _('wildcards cannot be combined with "%(op)s"') % {"op": op}, wildcard
+                )
             parts = tuple(
                 (kind, self.code_case(text) if kind == LIT else "") for kind, text, _ in raw.parts
             )
             return Condition(op, Pattern(parts), None, ci)
         if self.kind in ("bool", "choice") and op not in ("=", "<>"):
-            raise self.fail(f'"{op}" cannot be used for {KIND_NAMES[self.kind]}', raw.position)
+            refused = _('"%(op)s" cannot be used for %(kind)s') % {"op": op, **self._kind()}
+            raise self.fail(refused, raw.position)
         typed = self.typed(raw)
         if typed is None and op not in ("=", "<>"):
-            raise self.fail(f'a blank value cannot be compared with "{op}"', raw.position)
+            refused = _('a blank value cannot be compared with "%(op)s"') % {"op": op}
+            raise self.fail(refused, raw.position)
         return Condition(op, typed, None, ci)
 
     def bound(self, raw: _RawValue | None) -> Any:
@@ -532,10 +648,10 @@ class _Parser:
             return None
         if raw.has_wildcards():
             wildcard = next(p for kind, _, p in raw.parts if kind != LIT)
-            raise self.fail("wildcards cannot be used in a range", wildcard)
+            raise self.fail(_("wildcards cannot be used in a range"), wildcard)
         typed = self.typed(raw)
         if typed is None:
-            raise self.fail("a blank value cannot be a range bound", raw.position)
+            raise self.fail(_("a blank value cannot be a range bound"), raw.position)
         return typed
 
     def code_case(self, text: str) -> str:
@@ -550,14 +666,17 @@ class _Parser:
         if not text:
             return "" if kind == "choice" else None
         position = raw.position
-        problem = f'"{text}" is not {KIND_LABELS[kind]}'
+        problem = _('"%(value)s" is not %(kind)s') % {"value": text, "kind": KIND_LABELS[kind]}
         if kind == "date":
             if not DATE_RE.fullmatch(text):
                 raise self.fail(problem, position)
             try:
-                return date.fromisoformat(text)
+                day = date.fromisoformat(text)
             except ValueError:
                 raise self.fail(problem, position) from None
+            if not date_in_range(day):
+                raise self.fail(date_range_message(), position)
+            return day
         if kind == "decimal":
             if not DECIMAL_RE.fullmatch(text):
                 raise self.fail(problem, position)
@@ -570,53 +689,59 @@ class _Parser:
                 raise self.fail(problem, position)
             return int(text)
         if kind == "bool":
-            if text.lower() not in BOOL_WORDS:
+            if text.casefold() not in self.words:
                 raise self.fail(problem, position)
-            return BOOL_WORDS[text.lower()]
-        word = text.lower()
-        choices = self.choices or ()
-        if word not in choices:
-            raise self.fail(f'"{text}" is not one of {", ".join(choices)}', position)
-        return word
+            return self.words[text.casefold()]
+        word = text.strip().casefold()
+        if word not in self.words:
+            captions = ", ".join(option_captions(kind, self.options))
+            refused = _('"%(value)s" is not one of %(values)s') % {
+                "value": text,
+                "values": captions,
+            }
+            raise self.fail(refused, position)
+        return self.words[word]
 
 
 def parse(
     expression: str,
     *,
     kind: str = "text",
-    choices: list[str] | tuple[str, ...] | None = None,
+    choices: Choices | None = None,
     field: str | None = None,
+    label: Any = None,
 ) -> Expression:
     """Parses a NAV filter expression for a field of the given kind; raises
-    :class:`FilterExpressionError` (naming ``field``) when it is malformed."""
+    :class:`FilterExpressionError` (keyed by ``field``, its message naming ``label``, else
+    ``field``) when it is malformed. ``choices``: API values, or ``(value, caption)`` pairs
+    whose captions (in the active language) may be typed too."""
     if kind not in KINDS:
         raise ValueError(f"unknown filter kind {kind!r}")
     if kind == "choice" and not choices:
         raise ValueError("a choice filter needs choices")
-    choice_tuple = tuple(c.lower() for c in choices) if choices else None
+    options = _pairs(choices) if kind == "choice" else ()
+    where = {"position": None, "field": field, "label": label}
     if not isinstance(expression, str):
-        raise FilterExpressionError(
-            str(expression), "the filter must be text", position=None, field=field
-        )
+        raise FilterExpressionError(str(expression), _("the filter must be text"), **where)
     if len(expression) > MAX_LENGTH:
-        raise FilterExpressionError(
-            expression,
-            f"the filter has {len(expression)} characters; at most {MAX_LENGTH} are allowed",
-            position=None,
-            field=field,
-        )
+        too_long = _("the filter has %(count)s characters; at most %(max)s are allowed") % {
+            "count": len(expression),
+            "max": MAX_LENGTH,
+        }
+        raise FilterExpressionError(expression, too_long, **where)
     for index, char in enumerate(expression):
         if ord(char) < 32 or ord(char) == 127:
             raise FilterExpressionError(
                 expression,
-                f"control character U+{ord(char):04X} is not allowed",
+                _("control character %(char)s is not allowed") % {"char": f"U+{ord(char):04X}"},
                 position=index + 1,
                 field=field,
+                label=label,
             )
     text = expression.strip()
     if not text:
-        raise FilterExpressionError(text, "the filter is empty", position=None, field=field)
-    return _Parser(text, kind, choice_tuple, field).parse()
+        raise FilterExpressionError(text, _("the filter is empty"), **where)
+    return _Parser(text, kind, options, field, label).parse()
 
 
 def filter_q(
@@ -624,10 +749,11 @@ def filter_q(
     expression: str,
     *,
     kind: str = "text",
-    choices: list[str] | tuple[str, ...] | None = None,
+    choices: Choices | None = None,
     nullable: bool = False,
     field: str | None = None,
+    label: Any = None,
 ) -> Q:
     """``parse(expression).to_q(field_path)``; errors name ``field`` (default: field_path)."""
-    parsed = parse(expression, kind=kind, choices=choices, field=field or field_path)
+    parsed = parse(expression, kind=kind, choices=choices, field=field or field_path, label=label)
     return parsed.to_q(field_path, nullable=nullable)

@@ -9,7 +9,9 @@ DELETE (`services.remove_lines`).
 
 Filters are `{"section": {"field": "NAV filter expression"}}` (API.md), parsed by
 `rapport.core.filter_expressions` into Q objects (never SQL text); an unknown section or field
-or a malformed expression is refused naming `filters.<section>.<field>`.
+or a malformed expression is refused under `filters.<section>.<field>` (a message naming the
+field by its label). Option fields take their API values or their captions in the user's
+language (`persoon|bedrijf`), and are recorded as API values.
 
 Decisions beyond NAV (see the docstrings): privacy-blocked contacts are never added; a contact
 whose line would be e-mailed but who has no e-mail address is skipped; canceled interactions
@@ -23,6 +25,7 @@ This module does not import `services` at import time: services re-exports it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +57,7 @@ from rapport.contacts.models import (
 )
 from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
-from rapport.core.filter_expressions import FilterExpressionError, filter_q
+from rapport.core.filter_expressions import FilterExpressionError, filter_q, option_help, parse
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.models import InteractionLogEntry
 from rapport.segments.choices import CriteriaAction, HistoryAction
@@ -80,13 +83,22 @@ from rapport.segments.models import (
 @dataclass(frozen=True)
 class FilterField:
     """One filterable field of a section: its ORM path (relative to the section's rows), its
-    filter-expression kind, and for `choice` the allowed values."""
+    filter-expression kind, and for `choice` the options as `(API value, caption)` pairs (the
+    filter-expression layer accepts both and shows captions)."""
 
     path: str
     label: Any
     kind: str = "code"
-    choices: tuple[str, ...] | None = None
+    choices: tuple[tuple[str, Any], ...] | None = None
     nullable: bool = False
+
+    @property
+    def is_option(self) -> bool:
+        return self.kind in ("bool", "choice")
+
+    def help_text(self) -> str:
+        """What may be typed, as captions in the active language ("" for free text)."""
+        return option_help(self.kind, self.choices)
 
 
 @dataclass(frozen=True)
@@ -100,8 +112,9 @@ class Section:
     help: Any = ""
 
 
-def _values(choices: type[models.TextChoices]) -> tuple[str, ...]:
-    return tuple(str(value) for value in choices.values)
+def _values(choices: type[models.TextChoices]) -> tuple[tuple[str, Any], ...]:
+    """The options of a choice field: (API value, caption)."""
+    return tuple((str(value), label) for value, label in choices.choices)
 
 
 def _related_exists(model: type[models.Model], *, via_company: bool = False) -> Callable[[Q], Any]:
@@ -293,7 +306,10 @@ def clean_filters(filters: Any) -> dict[str, dict[str, str]]:
                 _("Unknown filter section. Known: %(known)s.") % {"known": ", ".join(SECTIONS)},
             )
             continue
-        if section_filters in (None, ""):
+        if section_filters is None:
+            errors.add(f"filters.{section_name}", _("Null is not a filter: leave it out."))
+            continue
+        if section_filters == "":
             continue
         if not isinstance(section_filters, dict):
             errors.add(f"filters.{section_name}", _("A section is an object of field → filter."))
@@ -311,14 +327,57 @@ def clean_filters(filters: Any) -> dict[str, dict[str, str]]:
             if isinstance(expression, int | float):
                 expression = str(expression)
             if expression is None:
+                errors.add(name, _("Null is not a filter: leave it out."))
                 continue
             if not isinstance(expression, str):
                 errors.add(name, _("A filter is a text (a filter expression)."))
                 continue
             if expression.strip():
-                cleaned.setdefault(str(section_name), {})[str(field_name)] = expression.strip()
+                spec = section.fields[field_name]
+                cleaned.setdefault(str(section_name), {})[str(field_name)] = _canonical(
+                    spec, expression.strip(), name, errors
+                )
     _raise_filter_errors(errors)
     return cleaned
+
+
+def _canonical(spec: FilterField, expression: str, name: str, errors: ErrorCollector) -> str:
+    """An option filter with its captions (typed in the user's language) written as API
+    values, so a recorded or saved criteria action means the same in every language; other
+    filters as typed (their errors come when the filter is applied)."""
+    if not spec.is_option:
+        return expression
+    try:
+        return parse(
+            expression, kind=spec.kind, choices=spec.choices, field=name, label=spec.label
+        ).describe()
+    except FilterExpressionError as error:
+        for messages in error.errors.values():
+            for message in messages:
+                errors.add(name, message)
+        return expression
+
+
+def describe_filters(filters: Any) -> list[str]:
+    """Recorded filters as a user reads them, in the active language: "Contact: Type = Person"
+    (section and field labels, options as captions); unknown fields as stored."""
+    described = []
+    for section_name, fields in (filters or {}).items():
+        if not isinstance(fields, dict):
+            continue
+        section = SECTIONS.get(section_name)
+        for field_name, expression in fields.items():
+            spec = section.fields.get(field_name) if section else None
+            if section is None or spec is None:
+                described.append(f"{section_name}.{field_name} = {expression}")
+                continue
+            shown = str(expression)
+            if spec.is_option:
+                with suppress(FilterExpressionError):
+                    parsed = parse(shown, kind=spec.kind, choices=spec.choices)
+                    shown = parsed.describe(captions=True)
+            described.append(f"{section.label}: {spec.label} = {shown}")
+    return described
 
 
 def _raise_filter_errors(errors: ErrorCollector) -> None:
@@ -339,6 +398,7 @@ def _section_q(section_name: str, fields: dict[str, str], errors: ErrorCollector
                 choices=spec.choices,
                 nullable=spec.nullable,
                 field=f"filters.{section_name}.{field_name}",
+                label=spec.label,
             )
         except FilterExpressionError as error:
             for name, messages in error.errors.items():
@@ -1065,6 +1125,7 @@ __all__ = [
     "SkipReason",
     "clean_filters",
     "criteria_action_label",
+    "describe_filters",
     "matching_contacts",
     "segment_add_contacts",
     "segment_go_back",

@@ -108,7 +108,7 @@ def test_criteria_actions_page(client: Any, w: Any, s1: Any) -> None:
     )
     html = client.get("/segments/S1/criteria-actions/").content.decode()
     assert 'data-action-no="1"' in html
-    assert "contact.no = P1" in html and "Expand companies" in html
+    assert "Contact: No. = P1" in html and "Expand companies" in html
     assert "/segments/S1/go-back/" in html
 
 

@@ -85,22 +85,22 @@ def _refusal(error: DomainError) -> list[str]:
 
 
 class SegmentLogForm(BootstrapFormMixin, forms.Form):
-    follow_up = forms.BooleanField(label=_("Create follow-up segment"), required=False)
+    follow_up = forms.BooleanField(label=gettext_lazy("Create follow-up segment"), required=False)
     follow_up_outcome = forms.ChoiceField(
-        label=_("Follow-up contacts"),
+        label=gettext_lazy("Follow-up contacts"),
         choices=FollowUpOutcome.choices,
         initial=FollowUpOutcome.ALL,
         required=False,
         widget=forms.RadioSelect,
     )
     follow_up_evaluation = forms.ChoiceField(
-        label=_("Evaluation or worse"),
+        label=gettext_lazy("Evaluation or worse"),
         choices=[("", "—"), *[choice for choice in Evaluation.choices if choice[0]]],
         required=False,
-        help_text=_("With “Only a chosen evaluation or worse”."),
+        help_text=gettext_lazy("With “Only a chosen evaluation or worse”."),
     )
     follow_up_copy_setup = forms.BooleanField(
-        label=_("Copy the interaction setup to the follow-up segment"), required=False
+        label=gettext_lazy("Copy the interaction setup to the follow-up segment"), required=False
     )
 
     def options(self) -> dict[str, Any]:
@@ -242,13 +242,17 @@ class SegmentLogResultView(CapabilityRequiredMixin, generic.TemplateView):
 
 class LoggedSegmentFilterForm(BootstrapFormMixin, forms.Form):
     canceled = forms.TypedChoiceField(
-        label=_("Canceled"),
-        choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))],
+        label=gettext_lazy("Canceled"),
+        choices=[
+            ("", gettext_lazy("All")),
+            ("false", gettext_lazy("No")),
+            ("true", gettext_lazy("Yes")),
+        ],
         coerce=lambda value: value == "true",
         empty_value=None,
         required=False,
     )
-    segment_no = forms.CharField(label=_("Segment No."), max_length=20, required=False)
+    segment_no = forms.CharField(label=gettext_lazy("Segment No."), max_length=20, required=False)
 
     def clean_segment_no(self) -> str:
         return str(self.cleaned_data.get("segment_no") or "").strip().upper()
@@ -395,8 +399,8 @@ class LoggedSegmentUncancelView(_LoggedSegmentActionView):
 
 
 class DeleteCanceledForm(BootstrapFormMixin, forms.Form):
-    entry_no = forms.IntegerField(label=_("Entry No."), min_value=1, required=False)
-    segment_no = forms.CharField(label=_("Segment No."), max_length=20, required=False)
+    entry_no = forms.IntegerField(label=gettext_lazy("Entry No."), min_value=1, required=False)
+    segment_no = forms.CharField(label=gettext_lazy("Segment No."), max_length=20, required=False)
 
     def clean_segment_no(self) -> str:
         return str(self.cleaned_data.get("segment_no") or "").strip().upper()

@@ -54,15 +54,9 @@ class CriteriaForm(BootstrapFormMixin, forms.Form):
         fields: dict[str, forms.Field] = {}
         for section_name, section in selection.SECTIONS.items():
             for name, spec in section.fields.items():
-                help_text = ""
-                if spec.choices:
-                    help_text = _("One of: %(values)s") % {
-                        "values": ", ".join(value or "''" for value in spec.choices)
-                    }
-                elif spec.kind == "date":
+                help_text = spec.help_text()  # options: their captions
+                if spec.kind == "date":
                     help_text = _("e.g. 2026-01-01..2026-06-30")
-                elif spec.kind == "bool":
-                    help_text = _("yes or no")
                 fields[_field_name(section_name, name)] = forms.CharField(
                     label=spec.label, required=False, max_length=250, help_text=help_text
                 )
@@ -344,12 +338,7 @@ class CriteriaActionsView(SegmentMixin, generic.TemplateView):
         }
         rows = []
         for action in actions:
-            filters = [
-                f"{section}.{name} = {expression}"
-                for section, fields in (action.filters or {}).items()
-                if isinstance(fields, dict)
-                for name, expression in fields.items()
-            ]
+            filters = selection.describe_filters(action.filters)
             if action.logged_segment_entry_no:
                 filters = [_("Logged segment %(no)s") % {"no": action.logged_segment_entry_no}]
             rows.append(
