@@ -2,7 +2,9 @@
 5072).
 
 Each function is one transaction and raises a DomainError with a user-facing message. The API
-(`/api/v1/campaigns/`), the campaign pages and the demo data call these operations.
+(`/api/v1/campaigns/`), the campaign pages and the demo data call these operations. Canceling,
+un-canceling and deleting campaign entries write interaction log entries, so they live in
+`rapport.interactions.campaign_entries` (re-exported by `rapport.interactions.services`).
 
 Where Rapport differs from NAV on purpose (for docs/differences.md):
 
@@ -25,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import DESCRIPTION_LENGTH, Campaign, CampaignEntry
 from rapport.contacts.models import Salesperson
-from rapport.core import permissions
-from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from rapport.core.dates import date_in_range, date_range_message
+from rapport.core.errors import ConflictError, ValidationFailed
 from rapport.numbering.services import number_series_assign
 from rapport.setup.selectors import marketing_setup_get
 
@@ -58,6 +60,8 @@ def _check_date(name: str, value: Any, errors: dict[str, list[str]]) -> None:
         not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
     ):
         errors.setdefault(name, []).append(_("This field must be a date."))
+    elif value is not None and not date_in_range(value):
+        errors.setdefault(name, []).append(date_range_message())
 
 
 def _check_dates(
@@ -234,43 +238,3 @@ def campaign_entry_create(
                 continue
             return entry
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _check_marketing(actor: Any) -> None:
-    if actor is not None and not permissions.user_can(actor, permissions.MARKETING):
-        raise PermissionDeniedError(_("Your role does not allow canceling campaign entries."))
-
-
-def _set_entry_canceled(actor: Any, entry: CampaignEntry, canceled: bool) -> CampaignEntry:
-    from rapport.interactions.models import InteractionLogEntry
-
-    _check_marketing(actor)
-    try:
-        current = CampaignEntry.objects.select_for_update().get(pk=entry.pk)
-    except CampaignEntry.DoesNotExist:
-        raise ConflictError(
-            _("Campaign entry %(no)s no longer exists.") % {"no": entry.entry_no},
-            code="not_found",
-        ) from None
-    if current.canceled != canceled:
-        current.canceled = canceled
-        current.save(update_fields=["canceled"])
-        InteractionLogEntry.objects.filter(campaign_entry=current, postponed=False).update(
-            canceled=canceled, modified_at=timezone.now()
-        )
-    entry.refresh_from_db()
-    return entry
-
-
-@transaction.atomic
-def campaign_entry_cancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
-    """Cancel a campaign entry and, with it, all its interactions (NAV's Switch Check Mark in
-    Canceled on campaign entries). Needs the marketing capability. Canceling a canceled entry
-    changes nothing."""
-    return _set_entry_canceled(actor, entry, True)
-
-
-@transaction.atomic
-def campaign_entry_uncancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
-    """Un-cancel a campaign entry and all its interactions. Needs the marketing capability."""
-    return _set_entry_canceled(actor, entry, False)
