@@ -49,3 +49,35 @@ document.addEventListener("keydown", function (event) {
   if (button) { event.preventDefault(); button.click(); }
 });
 document.addEventListener("DOMContentLoaded", focusDialog);
+
+// A form with data-dialog (a GET form, e.g. Create interaction for the selected row of the
+// interaction log) opens its page in the dialog too; without JavaScript it is a plain GET.
+// A later value of a name wins (the selected row's contact over the list's filter).
+document.addEventListener("submit", function (event) {
+  const form = event.target.closest("form[data-dialog]");
+  if (!form || !window.htmx || (form.method || "get").toLowerCase() !== "get") { return; }
+  event.preventDefault();
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(form, event.submitter)) { if (value !== "") { params.set(name, value); } }
+  const query = params.toString();
+  window.htmx.ajax("GET", form.action + (query ? "?" + query : ""), { target: "#dialog-host", swap: "innerHTML" });
+});
+
+// Row selection (NAV's current record): a radio per row; clicking a row's plain cell selects
+// it too, and the selected row is highlighted. Arrow keys move it (a radio group).
+function markSelectedRows(input) {
+  const table = input.closest("table");
+  if (!table) { return; }
+  for (const row of table.querySelectorAll("tr.row-selected")) { row.classList.remove("row-selected"); }
+  const checked = table.querySelector("input[data-row-select]:checked");
+  if (checked) { checked.closest("tr").classList.add("row-selected"); }
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches("input[data-row-select]")) { markSelectedRows(event.target); }
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("a, button, input, select, textarea, label")) { return; }
+  const row = event.target.closest("tr");
+  const radio = row && row.querySelector("input[data-row-select]:not([disabled])");
+  if (radio && !radio.checked) { radio.click(); }
+});

@@ -43,6 +43,7 @@ from rapport.interactions.forms.dialog import (
 )
 from rapport.interactions.log import now_rounded_up
 from rapport.interactions.models import InteractionLogEntry, InteractionTemplate
+from rapport.interactions.views.log import check_may_open_form
 
 # Query parameters of an entry point (the log's filter names) and the field each one locks.
 LOCKING_PARAMETERS = {
@@ -354,6 +355,7 @@ class InteractionResumeView(InteractionDialogView):
             raise Http404(
                 _("There is no postponed interaction %(no)s.") % {"no": kwargs["entry_no"]}
             )
+        check_may_open_form(request.user, entry)  # another salesperson's draft: 404
         self.entry = entry
         return super().dispatch(request, *args, **kwargs)
 
@@ -384,6 +386,16 @@ class InteractionResumeView(InteractionDialogView):
             "campaign_target": entry.campaign_target,
             "campaign_response": entry.campaign_response,
         }
+
+    def context(self, form: InteractionForm, *, asking: bool, note: str) -> dict[str, Any]:
+        """The dialog, with the entry's comment lines read-only and a link to edit them."""
+        context = super().context(form, asking=asking, note=note)
+        assert self.entry is not None
+        context.update(
+            comments=list(selectors.interaction_comments(self.entry)),
+            comments_url=reverse("interactions:entry-comments", args=[self.entry.entry_no]),
+        )
+        return context
 
     def save(self, values: dict[str, Any], *, postpone: bool) -> InteractionLogEntry:
         assert self.entry is not None

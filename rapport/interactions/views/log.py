@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -100,6 +101,14 @@ def _create_url(filters: Mapping[str, Any], next_url: str = "") -> str:
     return _with_query(url, params)
 
 
+def _create_params(filters: Mapping[str, Any], next_url: str = "") -> list[tuple[str, Any]]:
+    """The query of `_create_url` as (name, value) pairs: the hidden fields of the log's row
+    selection form, whose selected row adds its own `contact_no` (it comes last, so it wins)."""
+    params = {name: filters.get(name) for name in CREATE_FILTERS}
+    params["next"] = next_url
+    return [(name, value) for name, value in params.items() if value not in (None, "")]
+
+
 def _resume_url(entry_no: int, next_url: str = "") -> str:
     """The dialog that finishes a postponed interaction."""
     url = reverse("interactions:interaction-resume", args=[entry_no])
@@ -122,6 +131,36 @@ def _get_entry(entry_no: Any, *, logged_only: bool = False) -> InteractionLogEnt
     if logged_only and entry.postponed:
         raise Http404(_("Interaction %(no)s is postponed.") % {"no": entry.entry_no})
     return entry
+
+
+def check_may_open_form(user: Any, entry: InteractionLogEntry) -> None:
+    """A form about an entry (resume, comments, evaluate, delete) opens, on GET as on POST, only
+    for a user who may change the entry (`may_change_entry`, the services' rule). A postponed
+    entry the user does not see on the postponed list (`postponed_visible_to`) answers 404, as
+    an unknown one; an entry the user sees but may not change answers 403."""
+    if may_change_entry(user, entry):
+        return
+    if entry.postponed and not (
+        InteractionLogEntry.objects.filter(postponed_visible_to(user), pk=entry.pk).exists()
+    ):
+        raise Http404(_("There is no postponed interaction %(no)s.") % {"no": entry.entry_no})
+    raise PermissionDenied(
+        _("Interaction %(no)s belongs to another salesperson: you cannot change it.")
+        % {"no": entry.entry_no}
+    )
+
+
+class EntryFormRightsMixin:
+    """For a page about one entry (`self.entry`): after the role check (403), the entry's own
+    rule (`check_may_open_form`) for every method, so no form opens that the submit refuses."""
+
+    write_capability: str | None = WRITE
+    entry: Any
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if permissions.user_can(request.user, self.write_capability):
+            check_may_open_form(request.user, self.entry)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class ChangeRights:
@@ -212,6 +251,8 @@ class InteractionLogListView(ObjectListView):
         context.update(
             next_url=here,
             create_url=_create_url(filters, here) if self.rights.can else None,
+            create_action=reverse("interactions:interaction-create"),
+            create_params=_create_params(filters, here),
             postponed_url=_with_query(
                 reverse("interactions:postponed-list"),
                 {name: filters.get(name) for name in POSTPONED_FILTERS},
@@ -231,6 +272,8 @@ class InteractionLogListView(ObjectListView):
             cell["name"] = column.name
         row["url"] = reverse("interactions:entry-detail", args=[obj.entry_no])
         row["may_change"] = self.rights.may_change(obj)
+        # The row selection (NAV's current record): Create interaction takes its contact.
+        row["contact_no"] = obj.contact.no if obj.contact is not None else ""
         return row
 
 
@@ -246,10 +289,22 @@ class InteractionLogEntryDetailView(ObjectDetailView):
 
     def get_actions(self) -> list[Action]:
         entry = self.object
-        if not ChangeRights(self.request.user).may_change(entry):
-            return []
         no = entry.entry_no
         here = reverse("interactions:entry-detail", args=[no])
+        create = []
+        if entry.contact is not None and permissions.user_can(self.request.user, WRITE):
+            # Create interaction for this entry's contact (locked), back to this card.
+            create.append(
+                Action(
+                    _("Create interaction"),
+                    _create_url({"contact_no": entry.contact.no}, here),
+                    icon="plus-lg",
+                    style="primary",
+                    dialog=True,
+                )
+            )
+        if not ChangeRights(self.request.user).may_change(entry):
+            return create
         if entry.canceled:
             toggle = Action(
                 _("Uncancel"),
@@ -268,6 +323,7 @@ class InteractionLogEntryDetailView(ObjectDetailView):
                 style="outline-danger",
             )
         return [
+            *create,
             toggle,
             Action(
                 _("Evaluate"),
@@ -411,8 +467,9 @@ class InteractionUncancelView(_EntryActionView):
         return _("Interaction %(no)s was uncanceled.") % {"no": entry.entry_no}
 
 
-class _EntryFormMixin:
-    """A form page about one entry: looked up lazily (after the capability check)."""
+class _EntryFormMixin(EntryFormRightsMixin):
+    """A form page about one entry: looked up lazily (after the capability check), opened only
+    for who may change it."""
 
     logged_only = False
     kwargs: dict[str, Any]
@@ -716,10 +773,14 @@ class PostponedListView(ObjectListView):
         row["url"] = None
         row["may_change"] = self.rights.may_change(obj)
         row["resume_url"] = _resume_url(obj.entry_no, self.here) if row["may_change"] else None
-        row["delete_url"] = _with_query(
-            reverse("interactions:postponed-delete", args=[obj.entry_no]), {"next": self.here}
+        row["delete_url"] = (
+            _with_query(
+                reverse("interactions:postponed-delete", args=[obj.entry_no]), {"next": self.here}
+            )
+            if row["may_change"]
+            else None
         )
-        row["comments_url"] = _comments_url(obj)
+        row["comments_url"] = _comments_url(obj) if row["may_change"] else None
         return row
 
 
@@ -736,18 +797,24 @@ def _postponed_question(entry: InteractionLogEntry) -> str:
     }
 
 
-class PostponedDeleteView(CapabilityRequiredMixin, generic.TemplateView):
+class PostponedDeleteView(_EntryFormMixin, CapabilityRequiredMixin, generic.TemplateView):
     """Delete a postponed interaction with its comment lines (reference 2.2). A logged entry
-    has no such page (404); the service refuses to delete it anyway."""
+    has no such page (404); the service refuses to delete it anyway. Another salesperson's
+    draft answers 404, as on the postponed list."""
 
     template_name = "interactions/log/confirm.html"
     write_capability = WRITE
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def entry(self) -> InteractionLogEntry:
         entry = _get_entry(self.kwargs["entry_no"])
         if not entry.postponed:
             raise Http404(_("Interaction %(no)s is not postponed.") % {"no": entry.entry_no})
+        return entry
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        entry = self.entry
         context.update(
             title=_("Delete postponed interaction"),
             question=_postponed_question(entry),
@@ -757,7 +824,7 @@ class PostponedDeleteView(CapabilityRequiredMixin, generic.TemplateView):
         return context
 
     def post(self, request: HttpRequest, entry_no: int) -> HttpResponse:
-        entry = _get_entry(entry_no)
+        entry = self.entry
         try:
             services.interaction_delete_postponed(actor=request.user, entry=entry)
         except DomainError as error:
