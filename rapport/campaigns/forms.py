@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from rapport.campaigns.models import DESCRIPTION_LENGTH, NO_LENGTH, Campaign
 from rapport.contacts.models import Salesperson
+from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
 
 
@@ -18,12 +19,10 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     description = forms.CharField(
         label=gettext_lazy("Description"), max_length=DESCRIPTION_LENGTH, required=False
     )
-    starting_date = forms.DateField(
+    starting_date = DateField(
         label=gettext_lazy("Starting date"), required=False, widget=DateInput()
     )
-    ending_date = forms.DateField(
-        label=gettext_lazy("Ending date"), required=False, widget=DateInput()
-    )
+    ending_date = DateField(label=gettext_lazy("Ending date"), required=False, widget=DateInput())
 
     class Meta:
         model = Campaign

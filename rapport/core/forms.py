@@ -6,20 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from rapport.core.choices import UILanguage
+from rapport.core.dates import DateField
 
 # Django 6.1 labels an empty choice with this text but its Dutch catalogue lacks it yet.
 gettext_noop("- Select an option -")
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker (`<input type="date">`, ISO value), limited to the valid
+    date range (rapport.core.dates)."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        from rapport.core.dates import range_attrs
+
+        super().__init__(attrs={**range_attrs(), **(attrs or {})}, format="%Y-%m-%d")
 
 
 class PreferencesForm_(forms.Form):
-    work_date = forms.DateField(
+    work_date = DateField(
         label=_("Work date"),
         required=False,
         widget=DateInput(),

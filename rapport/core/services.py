@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rapport.core.choices import Role, UILanguage
+from rapport.core.dates import date_in_range, date_range_message
 from rapport.core.errors import ValidationFailed
 from rapport.core.models import User
 
@@ -73,6 +74,8 @@ def user_update_preferences(
     """Change a user's own work date (None: back to today) and UI language."""
     update_fields = []
     if work_date is not _UNSET:
+        if isinstance(work_date, datetime.date) and not date_in_range(work_date):
+            raise ValidationFailed({"work_date": [date_range_message()]})
         user.work_date = work_date  # type: ignore[assignment]
         update_fields.append("work_date")
     if language is not _UNSET:

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_filters.constants import EMPTY_VALUES
 
+from rapport.core.dates import validate_date_in_range
 from rapport.interactions.choices import Evaluation
 from rapport.interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
 
@@ -78,8 +79,12 @@ class InteractionLogFilterSet(django_filters.FilterSet):
     template_code = CodeFilter(field_name="template__code")
     group_code = CodeFilter(field_name="group__code")
     campaign_no = CodeFilter(field_name="campaign__no")
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", validators=[validate_date_in_range]
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", validators=[validate_date_in_range]
+    )
     canceled = django_filters.BooleanFilter()
     postponed = django_filters.BooleanFilter(
         help_text="true lists the postponed interactions; the log (false) is the default."

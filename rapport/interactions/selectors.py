@@ -14,19 +14,30 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import (
+    Cast,
+    ExtractYear,
+    Floor,
+    TruncMonth,
+    TruncQuarter,
+    TruncYear,
+)
 from django.utils.translation import gettext as _
 
 from rapport.contacts.models import ContactType
 from rapport.core.choices import CorrespondenceType
+from rapport.core.dates import month_index, month_start
 from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.interactions.choices import InitiatedBy
 from rapport.interactions.filtersets import MAX_ENTRY_NO, InteractionLogFilterSet
@@ -401,12 +412,14 @@ class ContactStatistics(InteractionStatistics):
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """One month of a chart: `month` is its first day."""
+    """One bar of a chart: the figures of one `bucket` (month, quarter, year, decade, century
+    or millennium); `month` is its first day."""
 
     month: datetime.date
     no_of_interactions: int
     cost: decimal.Decimal
     duration: decimal.Decimal
+    bucket: str = "month"
 
 
 def _counted() -> QuerySet[InteractionLogEntry]:
@@ -516,15 +529,82 @@ def _scope(scope: Mapping[str, Any]) -> Q:
     return _contact_scope(value) if name == "contact" else Q(**{name: value})
 
 
-def _month(value: datetime.date) -> datetime.date:
-    return value.replace(day=1)
+# The chart's buckets, by their length in months, finest first (MonthFigures.bucket).
+BUCKET_MONTHS = {
+    "month": 1,
+    "quarter": 3,
+    "year": 12,
+    "decade": 120,
+    "century": 1200,
+    "millennium": 12000,
+}
+FILLED_BUCKETS = ("month", "quarter", "year")
+PERIOD_BUCKETS = ("decade", "century", "millennium")
+MAX_BUCKETS = 36
+"""The most bars (and table rows) a chart gets, whatever the dates."""
 
 
-def _next_month(value: datetime.date) -> datetime.date:
-    return (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+def _bucket_index(value: datetime.date, bucket: str) -> int:
+    """The number of the bucket `value` lies in (consecutive buckets, consecutive numbers)."""
+    return month_index(value) // BUCKET_MONTHS[bucket]
 
 
-MAX_MONTHS = 1200
+def _bucket_start(index: int, bucket: str) -> datetime.date:
+    """The first day of bucket `index` (never before 0001-01-01, whatever was stored)."""
+    return month_start(max(index * BUCKET_MONTHS[bucket], month_index(datetime.date.min)))
+
+
+def _bucket_count(first: datetime.date, last: datetime.date, bucket: str) -> int:
+    return _bucket_index(last, bucket) - _bucket_index(first, bucket) + 1
+
+
+def _bucket_expression(bucket: str) -> Any:
+    """The database expression that groups the entries by `bucket`: a date (the bucket's
+    first day) for months, quarters and years, the bucket's number for longer periods."""
+    if bucket == "month":
+        return TruncMonth("date")
+    if bucket == "quarter":
+        return TruncQuarter("date")
+    if bucket == "year":
+        return TruncYear("date")
+    years = BUCKET_MONTHS[bucket] // 12
+    return Cast(Floor(ExtractYear("date") / Value(years)), IntegerField())
+
+
+def _choose_bucket(
+    entries: QuerySet[InteractionLogEntry],
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> tuple[str, datetime.date, datetime.date, bool] | None:
+    """The bucket of a chart of `entries` (already filtered on the dates) and the range to
+    draw: `(bucket, first, last, filled)`; None when there is nothing to draw.
+
+    The finest of month, quarter and year that covers the range (the filter's dates, else the
+    entries' first and last dates) in at most MAX_BUCKETS buckets, empty ones filled in with
+    zeros. A longer range (a typo year such as 2926, or 1753 … 9998) draws only the years that
+    have entries when they are few enough; else decades, centuries or millennia. Without both
+    dates one aggregate query finds the entries' bounds."""
+    if date_from is not None and date_to is not None:
+        for bucket in FILLED_BUCKETS:
+            if _bucket_count(date_from, date_to, bucket) <= MAX_BUCKETS:
+                return bucket, date_from, date_to, True
+    bounds = entries.aggregate(
+        first=Min("date"), last=Max("date"), years=Count(ExtractYear("date"), distinct=True)
+    )
+    if bounds["first"] is None:
+        return None  # no entries (in a range too long to draw as zeros)
+    first = date_from if date_from is not None else bounds["first"]
+    last = date_to if date_to is not None else bounds["last"]
+    for bucket in FILLED_BUCKETS:
+        if _bucket_count(first, last, bucket) <= MAX_BUCKETS:
+            return bucket, first, last, True
+    first, last = bounds["first"], bounds["last"]
+    if bounds["years"] <= MAX_BUCKETS:
+        return "year", first, last, False
+    for bucket in PERIOD_BUCKETS:
+        if _bucket_count(first, last, bucket) <= MAX_BUCKETS:
+            return bucket, first, last, True
+    return "millennium", first, last, False  # pragma: no cover - 10 millennia at most
 
 
 def monthly_series(
@@ -533,34 +613,39 @@ def monthly_series(
     date_to: datetime.date | None = None,
     **scope: Any,
 ) -> list[MonthFigures]:
-    """Count, cost and duration per month for a chart, for one of `contact`, `salesperson`,
-    `template`, `group` or `campaign` (the statistics' scope and rules). One query; months
-    without interactions are filled in with zeros, from `date_from` (else the first month
-    with interactions) to `date_to` (else the last)."""
-    rows = list(
-        _counted()
-        .filter(_scope(scope), _in_dates(date_from, date_to))
-        .annotate(month=TruncMonth("date"))
-        .values("month")
+    """Count, cost and duration per bucket (month, quarter, year, …: see `_choose_bucket`) for
+    a chart, for one of `contact`, `salesperson`, `template`, `group` or `campaign` (the
+    statistics' scope and rules): never more than MAX_BUCKETS of them, whatever the stored
+    dates. Buckets without interactions are filled in with zeros, from `date_from` (else the
+    first interaction) to `date_to` (else the last), unless the range is too long. Set-based:
+    one GROUP BY query (and one aggregate for the bounds when a date is not given)."""
+    entries = _counted().filter(_scope(scope), _in_dates(date_from, date_to))
+    chosen = _choose_bucket(entries, date_from, date_to)
+    if chosen is None:
+        return []
+    bucket, first, last, filled = chosen
+    rows = (
+        entries.annotate(bucket=_bucket_expression(bucket))
+        .values("bucket")
         .annotate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
-        .order_by("month")
+        .order_by("bucket")
     )
-    found = {_month(_as_date(row["month"])): _figures(row) for row in rows}
-    if not found and (date_from is None or date_to is None):
-        return []
-    first = _month(date_from) if date_from is not None else min(found)
-    last = _month(date_to) if date_to is not None else max(found)
-    if found and (last.year - first.year) * 12 + last.month - first.month > MAX_MONTHS:
-        first, last = min(found), max(found)  # a huge range: only the months with data
-    elif not found and (last.year - first.year) * 12 + last.month - first.month > MAX_MONTHS:
-        return []
-    series = []
-    month = first
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if bucket in PERIOD_BUCKETS:
+            index = int(row["bucket"])  # year // years per period = the bucket's number
+        else:
+            index = _bucket_index(_as_date(row["bucket"]), bucket)
+        found[index] = _figures(row)
+    if filled:
+        indexes = list(range(_bucket_index(first, bucket), _bucket_index(last, bucket) + 1))
+    else:
+        indexes = sorted(found)
     empty = {"no_of_interactions": 0, "cost": ZERO_COST, "duration": ZERO_DURATION}
-    while month <= last:
-        series.append(MonthFigures(month=month, **found.get(month, empty)))
-        month = _next_month(month)
-    return series
+    return [
+        MonthFigures(month=_bucket_start(index, bucket), **found.get(index, empty), bucket=bucket)
+        for index in indexes
+    ]
 
 
 def _as_date(value: Any) -> datetime.date:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
 from rapport.numbering import rules
 from rapport.numbering.models import CODE_LENGTH
@@ -105,7 +106,7 @@ class NumberSeriesLineForm(forms.Form):
     meanwhile is not overwritten)."""
 
     line_no = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    starting_date = forms.DateField(label=_("Starting Date"), required=False, widget=DateInput())
+    starting_date = DateField(label=_("Starting Date"), required=False, widget=DateInput())
     starting_no = _number_field(_("Starting No."), required=True)
     ending_no = _number_field(_("Ending No."))
     warning_no = _number_field(_("Warning No."))
@@ -113,7 +114,7 @@ class NumberSeriesLineForm(forms.Form):
         label=_("Increment-by No."), min_value=1, max_value=rules.MAX_INCREMENT, initial=1
     )
     last_no_used = _number_field(_("Last No. Used"))
-    last_date_used = forms.DateField(label=_("Last Date Used"), required=False, widget=DateInput())
+    last_date_used = DateField(label=_("Last Date Used"), required=False, widget=DateInput())
     last_no_used_loaded = forms.CharField(widget=forms.HiddenInput, required=False)
     last_date_used_loaded = forms.DateField(widget=forms.HiddenInput, required=False)
 

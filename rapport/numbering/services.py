@@ -23,6 +23,7 @@ Where Rapport differs from NAV on purpose (for docs/differences.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.core.dates import check_date_in_range
 from rapport.core.errors import (
     ConflictError,
     DomainError,
@@ -417,13 +419,16 @@ def _clean_number(value: Any, name: str, prefix: str, errors: ErrorCollector) ->
 def _clean_date(value: Any, name: str, prefix: str, errors: ErrorCollector) -> Any:
     if value is None or value == "":
         return None
+    day: Any = None
     if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            day = datetime.date.fromisoformat(value)
     elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
+        day = value
+    if day is not None:
+        if check_date_in_range(f"{prefix}.{name}", day, errors):
+            return day
+        return _UNSET
     errors.add(
         f"{prefix}.{name}",
         _("%(field)s must be a date (YYYY-MM-DD).") % {"field": LINE_LABELS[name]},

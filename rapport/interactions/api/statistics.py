@@ -63,7 +63,8 @@ def statistics_response(request: Request, **scope: Any) -> Response:
     figures = _FIGURES[name](subject, **dates)
     months = selectors.monthly_series(**dates, **{name: subject})
     serializer = ContactStatisticsSerializer if name == "contact" else StatisticsSerializer
-    return Response(serializer({**vars(figures), "months": months}).data)
+    bucket = months[0].bucket if months else "month"
+    return Response(serializer({**vars(figures), "months": months, "bucket": bucket}).data)
 
 
 class ContactStatisticsView(APIView):

@@ -19,6 +19,7 @@ from rapport.campaigns.models import Campaign
 from rapport.contacts import selectors as contact_selectors
 from rapport.contacts.models import Contact, Language, Salesperson
 from rapport.core.choices import CorrespondenceType
+from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.models import DESCRIPTION_LENGTH, InteractionTemplate
@@ -153,7 +154,7 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     correspondence_type = forms.ChoiceField(
         label=_("Correspondence Type"), choices=_choices(CorrespondenceType.choices), required=False
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    date = DateField(label=_("Date"), required=False, widget=DateInput())
     time = forms.TimeField(
         label=_("Time of Interaction"),
         required=False,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Contact, Salesperson
+from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
 from rapport.interactions.choices import Evaluation
 from rapport.interactions.models import (
@@ -78,7 +79,7 @@ class _CodeFiltersMixin:
 
 
 def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, required=False, widget=DateInput())
+    return DateField(label=label, required=False, widget=DateInput())
 
 
 class _DateRangeMixin:
@@ -176,7 +177,7 @@ class EvaluateForm(BootstrapFormMixin, forms.Form):
 
 
 class CommentForm(BootstrapFormMixin, forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         required=False,
         widget=DateInput(),

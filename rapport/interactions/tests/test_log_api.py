@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 
-from rapport.campaigns.services import campaign_entry_cancel
 from rapport.core.services import user_update_preferences
 from rapport.interactions import services
 from rapport.interactions.models import InteractionLogEntry
+from rapport.interactions.services import campaign_entry_cancel
 from tests.support import assert_error_shape
 
 from .conftest import log_snapshot
@@ -395,6 +395,7 @@ def test_statistics_endpoints(client, w) -> None:
             {"month": "2026-02", "no_of_interactions": 0, "cost": "0.00", "duration": "0"},
             {"month": "2026-03", "no_of_interactions": 1, "cost": "0.10", "duration": "2"},
         ],
+        "bucket": "month",
     }
     march = client.get("/api/v1/contacts/co1/statistics/", {"date_from": "2026-03-01"}).json()
     assert march["no_of_interactions"] == 1
@@ -408,7 +409,13 @@ def test_statistics_endpoints(client, w) -> None:
         response = client.get(path, {"date_to": "2026-12-31"})
         assert response.status_code == 200, (path, response.content)
         assert response.json()["no_of_interactions"] == count, path
-        assert set(response.json()) == {"no_of_interactions", "cost", "duration", "months"}
+        assert set(response.json()) == {
+            "no_of_interactions",
+            "cost",
+            "duration",
+            "months",
+            "bucket",
+        }
     error = assert_error_shape(
         client.get("/api/v1/campaigns/CP1/statistics/", {"date_from": "2026-13-01"}), 400
     )

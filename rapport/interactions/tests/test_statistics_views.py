@@ -142,7 +142,8 @@ def test_the_chart_data_is_the_exact_monthly_series(admin_client, history) -> No
     assert data["labels"] == ["January 2026", "February 2026", "March 2026"]
     assert data["count"] == [2, 0, 2]
     assert data["cost"] == ["11.50", "0.00", "2.10"]
-    assert data["names"] == {"count": "No. of interactions", "cost": "Cost"}
+    assert data["names"] == {"count": "No. of interactions", "cost": "Cost", "bucket": "Month"}
+    assert data["bucket"] == "month"
     # Without JavaScript the months stay readable in a table.
     content = response.content.decode()
     assert '<tr data-month="2026-02">' in content

@@ -3,9 +3,11 @@ interaction template and campaign cards, and a full statistics page for each of 
 
 The panel shows the figures of the selectors (computed by the database, one aggregate query),
 a date filter (`date_from`/`date_to` GET parameters; a bad date is a form error) and a chart of
-the number and cost of interactions per month. The chart's data is embedded with Django's
-`json_script` filter and drawn by `interactions/statistics-chart.js` with Chart.js; without
-JavaScript the same months stay readable in a table.
+the number and cost of interactions per month, quarter or year (per decade, century or
+millennium for the oddest dates): never more than a few dozen bars, whatever the dates. The
+chart's data is embedded with Django's `json_script` filter and drawn by
+`interactions/statistics-chart.js` with Chart.js; without JavaScript the same figures stay
+readable in a table.
 
 Unlike NAV, canceled interactions are left out of every figure; postponed ones always are.
 """
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from rapport.core.dates import DateField
 from rapport.core.errors import NotFoundError
 from rapport.core.forms import BootstrapFormMixin, DateInput
 from rapport.interactions import selectors
@@ -44,8 +47,8 @@ def url_with_query(
 class StatisticsFilterForm(BootstrapFormMixin, forms.Form):
     """The date filter of the statistics (NAV's Date Filter)."""
 
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    date_from = DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -105,20 +108,90 @@ def subject_key(kind: str, subject: Any) -> str:
     return str(subject.no if kind in ("contact", "campaign") else subject.code)
 
 
-def _month_label(month: datetime.date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
+@dataclass(frozen=True)
+class BucketTexts:
+    """What the panel calls one bucket of the chart: the table's heading, its first column and
+    the chart's accessible name."""
+
+    heading: Any
+    column: Any
+    caption: Any
+
+
+BUCKET_TEXTS: dict[str, BucketTexts] = {
+    "month": BucketTexts(
+        gettext_lazy("Figures per month"),
+        gettext_lazy("Month"),
+        gettext_lazy("Number and cost of interactions per month"),
+    ),
+    "quarter": BucketTexts(
+        gettext_lazy("Figures per quarter"),
+        gettext_lazy("Quarter"),
+        gettext_lazy("Number and cost of interactions per quarter"),
+    ),
+    "year": BucketTexts(
+        gettext_lazy("Figures per year"),
+        gettext_lazy("Year"),
+        gettext_lazy("Number and cost of interactions per year"),
+    ),
+    "decade": BucketTexts(
+        gettext_lazy("Figures per decade"),
+        gettext_lazy("Years"),
+        gettext_lazy("Number and cost of interactions per decade"),
+    ),
+    "century": BucketTexts(
+        gettext_lazy("Figures per century"),
+        gettext_lazy("Years"),
+        gettext_lazy("Number and cost of interactions per century"),
+    ),
+    "millennium": BucketTexts(
+        gettext_lazy("Figures per millennium"),
+        gettext_lazy("Years"),
+        gettext_lazy("Number and cost of interactions per millennium"),
+    ),
+}
+
+
+def bucket_key(point: selectors.MonthFigures) -> str:
+    """The bucket's first month as `YYYY-MM` (four-digit years, whatever the year)."""
+    return f"{point.month.year:04d}-{point.month.month:02d}"
+
+
+def bucket_label(point: selectors.MonthFigures) -> str:
+    """A bucket's name in the user's language: "November 2026" (a heading: long month names
+    are for headings), "Q4 2026", "2026" or "2020–2029"."""
+    start = point.month
+    if point.bucket == "month":
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    if point.bucket == "quarter":
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    if point.bucket == "year":
+        return str(start.year)
+    years = selectors.BUCKET_MONTHS[point.bucket] // 12
+    first = start.year - start.year % years
+    return f"{max(first, 1)}–{first + years - 1}"
 
 
 def chart_data(months: list[selectors.MonthFigures]) -> dict[str, Any]:
-    """What the chart draws (embedded with `json_script`): the months (ISO `YYYY-MM` and a
-    label in the user's language), the number of interactions and the cost (exact decimals as
-    text) per month, and the series' names."""
+    """What the chart draws (embedded with `json_script`): its bucket (month, quarter, year,
+    …), the buckets (their first month as ISO `YYYY-MM` and a label in the user's language),
+    the number of interactions and the cost (exact decimals as text) per bucket, and the
+    names of the series and of the bucket. Never more than `selectors.MAX_BUCKETS` bars."""
+    bucket = months[0].bucket if months else "month"
     return {
-        "months": [month.month.strftime("%Y-%m") for month in months],
-        "labels": [_month_label(month.month) for month in months],
+        "bucket": bucket,
+        "months": [bucket_key(month) for month in months],
+        "labels": [bucket_label(month) for month in months],
         "count": [month.no_of_interactions for month in months],
         "cost": [str(month.cost) for month in months],
-        "names": {"count": _("No. of interactions"), "cost": _("Cost")},
+        "names": {
+            "count": _("No. of interactions"),
+            "cost": _("Cost"),
+            "bucket": str(BUCKET_TEXTS[bucket].column),
+        },
     }
 
 
@@ -126,7 +199,9 @@ def statistics_context(request: HttpRequest, subject_kind: str, subject: Any) ->
     """The context of `interactions/statistics/panel.html` for `subject` (a contact,
     salesperson, interaction template, interaction group or campaign: `subject_kind`), with the
     request's date filter. Two queries (the figures and the months), whatever the number of
-    interactions. A bad date filter shows as a form error; the figures are then unfiltered."""
+    interactions (three without both dates: the chart's bucket needs the dates' bounds). A bad
+    date filter (not a date, or outside 1753-01-01 … 9998-12-31) shows as a form error; the
+    figures are then unfiltered."""
     kind = KINDS[subject_kind]
     given = {name: request.GET.get(name, "") for name in ("date_from", "date_to")}
     form = StatisticsFilterForm(given if any(given.values()) else None)
@@ -135,6 +210,7 @@ def statistics_context(request: HttpRequest, subject_kind: str, subject: Any) ->
         dates = {name: form.cleaned_data.get(name) for name in dates}
     figures = kind.figures(subject, **dates)
     months = selectors.monthly_series(**dates, **{subject_kind: subject})
+    bucket = months[0].bucket if months else "month"
     key = subject_key(subject_kind, subject)
     return {
         "statistics": {
@@ -146,7 +222,12 @@ def statistics_context(request: HttpRequest, subject_kind: str, subject: Any) ->
             "date_to": dates["date_to"],
             "figures": figures,
             "is_contact": subject_kind == "contact",
-            "months": months,
+            "months": [
+                {"key": bucket_key(month), "label": bucket_label(month), "figures": month}
+                for month in months
+            ],
+            "bucket": bucket,
+            "bucket_texts": BUCKET_TEXTS[bucket],
             "chart": chart_data(months),
             "chart_id": f"statistics-chart-{subject_kind}",
             "page_url": reverse("interactions:statistics", args=[subject_kind, key]),

@@ -1,5 +1,6 @@
 /* Draws the statistics panel's chart (interactions/statistics/panel.html): the number of
-   interactions per month as bars and their cost as a line on a second axis. The data comes
+   interactions per bucket (month, quarter, year, ...: the server chooses it so that there are
+   never more than a few dozen bars) as bars and their cost as a line on a second axis. The data comes
    from the JSON that Django's json_script filter embeds (no inline script); without
    JavaScript (or without Chart.js) the table of the months under the chart stays. */
 (function () {
@@ -62,6 +63,9 @@
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
+          x: {
+            title: { display: Boolean(data.names.bucket), text: data.names.bucket || "" }
+          },
           count: {
             type: "linear",
             position: "left",
