@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rapport.contacts.models import (
@@ -18,6 +19,7 @@ from rapport.contacts.models import (
     Salesperson,
     Territory,
 )
+from rapport.contacts.services import MAX_PROFILE_ANSWERS, code_table_text_fields
 from rapport.core.choices import CorrespondenceType
 from rapport.core.forms import BootstrapFormMixin
 
@@ -57,8 +59,7 @@ class CodeTableFormBase(BootstrapFormMixin, forms.ModelForm):
 
 def code_table_form(model: type[Any]) -> type[forms.ModelForm]:
     """The edit form of a classification table."""
-    text_field = "name" if any(f.name == "name" for f in model._meta.fields) else "description"
-    meta = type("Meta", (), {"model": model, "fields": ["code", text_field]})
+    meta = type("Meta", (), {"model": model, "fields": ["code", *code_table_text_fields(model)]})
     return type(f"{model.__name__}Form", (CodeTableFormBase,), {"Meta": meta})
 
 
@@ -69,7 +70,10 @@ class ProfileQuestionnaireForm(BootstrapFormMixin, forms.Form):
         label=_("Answers"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text=_("One answer per line, in the order they are offered."),
+        help_text=format_lazy(
+            _("One answer per line, in the order they are offered (at most {limit})."),
+            limit=MAX_PROFILE_ANSWERS,
+        ),
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]

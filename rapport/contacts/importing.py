@@ -54,6 +54,9 @@ __all__ = [
     "contacts_export",
     "contacts_import",
     "read_csv_rows",
+    "spreadsheet_safe",
+    "unspreadsheet",
+    "write_csv_rows",
 ]
 
 COLUMNS: tuple[str, ...] = (
@@ -167,6 +170,42 @@ class _DryRun(Exception):
     """Raised at the end of a dry run to roll everything back."""
 
 
+# --- Spreadsheet formulas ---------------------------------------------------------------------
+
+# A cell that starts with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell for a CSV file: one `'` before text a spreadsheet would run as a formula
+    (`=HYPERLINK(...)` -> `'=HYPERLINK(...)`), and before text that already starts with
+    apostrophes and then a formula character, so that `unspreadsheet` gives back every value
+    exactly."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unspreadsheet(text: str) -> str:
+    """The value `spreadsheet_safe` wrote: one leading `'` less when the text after its
+    apostrophes starts with a formula character; any other text as it is."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def write_csv_rows(
+    stream: TextIO, rows: Iterable[Mapping[str, str]], *, delimiter: str = ","
+) -> int:
+    """Write `COLUMNS` as the header and then `rows`, with formulas neutralised; returns the
+    number of rows. `read_csv_rows` reads the file back to the same values."""
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow([spreadsheet_safe(row.get(column, "")) for column in COLUMNS])
+        count += 1
+    return count
+
+
 # --- Reading a CSV file -----------------------------------------------------------------------
 
 
@@ -179,8 +218,9 @@ class CsvRow(dict[str, str]):
 
 
 def read_csv_rows(stream: TextIO, *, delimiter: str = ",") -> list[CsvRow]:
-    """The records of a CSV file whose first line names the columns. Blank lines are skipped.
-    Raises ImportFailed for an empty file or a header that names a column twice."""
+    """The records of a CSV file whose first line names the columns. Blank lines are skipped;
+    a cell that `spreadsheet_safe` protected (`'=...`) loses that one apostrophe. Raises
+    ImportFailed for an empty file or a header that names a column twice."""
     reader = csv.reader(stream, delimiter=delimiter)
     header = next(reader, None)
     while header is not None and not any(cell.strip() for cell in header):
@@ -205,7 +245,7 @@ def read_csv_rows(stream: TextIO, *, delimiter: str = ",") -> list[CsvRow]:
     for record in reader:
         if not record:
             continue
-        row = CsvRow(zip(header, record, strict=False))
+        row = CsvRow(zip(header, map(unspreadsheet, record), strict=False))
         if len(record) > width:
             row[None] = record[width:]  # type: ignore[index,assignment]
         row.line = reader.line_num - sum(cell.count("\n") for cell in record)

@@ -6,16 +6,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.choices import CorrespondenceType
 
 
-class Language(models.Model):
-    """A language an interaction or contact can use (nl, en, de, ...)."""
+class TranslatedNameMixin:
+    """A reference row named in English (`name`) and in Dutch (`name_nl`, optional): pages show
+    the name in the user's language, falling back to `name`."""
+
+    name: str
+    name_nl: str
+
+    @property
+    def local_name(self) -> str:
+        if self.name_nl and (get_language() or "").lower().startswith("nl"):
+            return self.name_nl
+        return self.name
+
+
+class Language(TranslatedNameMixin, models.Model):
+    """A language an interaction or contact can use (NL, EN, DE, ...: ISO 639-1 codes for the
+    languages the migrations load)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -23,7 +40,7 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}" if self.name else self.code
+        return f"{self.code} – {self.local_name}" if self.local_name else self.code
 
 
 class Salesperson(models.Model):
@@ -70,11 +87,12 @@ class CodeDescriptionModel(models.Model):
         return f"{self.code} – {self.description}" if self.description else self.code
 
 
-class Country(models.Model):
-    """A country/region (ISO code such as NL, BE, GB, DE, US)."""
+class Country(TranslatedNameMixin, models.Model):
+    """A country/region (ISO 3166-1 alpha-2 code such as NL, BE, GB, DE, US)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -82,7 +100,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries/regions")
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return f"{self.code} – {self.local_name}"
 
 
 class Territory(CodeDescriptionModel):

@@ -120,18 +120,25 @@ def salesperson_delete(*, salesperson: Salesperson) -> None:
 
 
 @transaction.atomic
-def language_create(*, code: str, name: str) -> Language:
-    """Create a language. Codes are unique (upper case, at most 10 characters)."""
+def language_create(*, code: str, name: str, name_nl: str = "") -> Language:
+    """Create a language. Codes are unique (upper case, at most 10 characters); `name_nl` is the
+    Dutch name pages show to Dutch users (optional)."""
     code = normalize_code(code, label=_("Code"), max_length=10)
     if Language.objects.filter(code=code).exists():
         raise ValidationFailed({"code": [_("Language %(code)s already exists.") % {"code": code}]})
-    return Language.objects.create(code=code, name=_check_text("name", name, 50, required=True))
+    return Language.objects.create(
+        code=code,
+        name=_check_text("name", name, 50, required=True),
+        name_nl=_check_text("name_nl", name_nl, 50),
+    )
 
 
 @transaction.atomic
-def language_update(*, language: Language, name: str) -> Language:
+def language_update(*, language: Language, name: str, name_nl: str | None = None) -> Language:
     language.name = _check_text("name", name, 50, required=True)
-    language.save(update_fields=["name"])
+    if name_nl is not None:
+        language.name_nl = _check_text("name_nl", name_nl, 50)
+    language.save(update_fields=["name", "name_nl"])
     return language
 
 
@@ -152,7 +159,7 @@ def language_delete(*, language: Language) -> None:
 
 # --- Classification tables --------------------------------------------------------------------
 
-CODE_TABLE_TEXT_LIMITS = {"description": 100, "name": 50}
+CODE_TABLE_TEXT_LIMITS = {"description": 100, "name": 50, "name_nl": 50}
 
 
 @transaction.atomic
@@ -198,20 +205,36 @@ def code_table_delete(*, row: Any) -> None:
         ) from exc
 
 
+def code_table_text_fields(model: type[Any]) -> list[str]:
+    """The text fields of a classification table: `description`, or `name` (required) and, for
+    countries and languages, `name_nl` (their Dutch name, optional)."""
+    names = {f.name for f in model._meta.fields}
+    if "name" not in names:
+        return ["description"]
+    return ["name", "name_nl"] if "name_nl" in names else ["name"]
+
+
 def _code_table_values(model: type[Any], fields: dict[str, Any], *, partial: bool = False) -> dict:
-    text_field = "name" if any(f.name == "name" for f in model._meta.fields) else "description"
-    unknown = set(fields) - {text_field}
+    text_fields = code_table_text_fields(model)
+    unknown = set(fields) - set(text_fields)
     if unknown:
         raise ValidationFailed({name: [_("Unknown field.")] for name in sorted(unknown)})
-    if partial and text_field not in fields:
-        return {}
-    value = _check_text(
-        text_field,
-        fields.get(text_field, ""),
-        CODE_TABLE_TEXT_LIMITS[text_field],
-        required=text_field == "name",
-    )
-    return {text_field: value}
+    values = {}
+    for text_field in text_fields:
+        if partial and text_field not in fields:
+            continue
+        values[text_field] = _check_text(
+            text_field,
+            fields.get(text_field, ""),
+            CODE_TABLE_TEXT_LIMITS[text_field],
+            required=text_field == "name",
+        )
+    return values
+
+
+# The most answers one profile questionnaire offers (NAV's questionnaires have a handful; a
+# limit keeps one request from writing thousands of rows). Pages, API and CLI all refuse more.
+MAX_PROFILE_ANSWERS = 100
 
 
 @transaction.atomic
@@ -219,7 +242,17 @@ def profile_questionnaire_set_answers(
     *, questionnaire: ProfileQuestionnaire, answers: Sequence[Mapping[str, Any]]
 ) -> ProfileQuestionnaire:
     """Replace a questionnaire's answers, matched by line no. (new rows get the next line no.
-    in steps of 10000, as NAV numbers lines). An answer that contacts gave cannot be removed."""
+    in steps of 10000, as NAV numbers lines). An answer that contacts gave cannot be removed.
+    A questionnaire has at most MAX_PROFILE_ANSWERS answers."""
+    if len(answers) > MAX_PROFILE_ANSWERS:
+        raise ValidationFailed(
+            {
+                "answers": [
+                    _("A profile questionnaire has at most %(limit)s answers, not %(count)s.")
+                    % {"limit": MAX_PROFILE_ANSWERS, "count": len(answers)}
+                ]
+            }
+        )
     existing = {row.line_no: row for row in questionnaire.answers.all()}
     keep: set[int] = set()
     errors: dict[str, list[str]] = {}

@@ -276,7 +276,11 @@ class CodeTableListView(ObjectListView):
             Column("code", gettext_lazy("Code"), sort="code", link=True),
             Column(text, label, sort=text, link=True),
         ]
-        self.search_fields = ["code", text]
+        if "name_nl" in services.code_table_text_fields(self.table.model):
+            self.columns.append(
+                Column("name_nl", gettext_lazy("Name (Dutch)"), sort="name_nl", link=True)
+            )
+        self.search_fields = ["code", *services.code_table_text_fields(self.table.model)]
         self.title = self.table.title
         self.create_url_name = f"contacts:{self.table.name}-create"
         self.create_label = self.table.create_label
@@ -349,8 +353,9 @@ class CodeTableEditView(CodeTableMixin, ServiceFormView):
         return context
 
     def perform(self, form: Any) -> Any:
-        text = _text_field(self.table.model)
-        return services.code_table_update(row=self.get_row(), **{text: form.cleaned_data[text]})
+        fields = services.code_table_text_fields(self.table.model)
+        data = {name: form.cleaned_data[name] for name in fields}
+        return services.code_table_update(row=self.get_row(), **data)
 
     def get_success_url_for(self, result: Any) -> str:
         return reverse(f"contacts:{self.table.name}-list")

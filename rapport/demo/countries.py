@@ -30,8 +30,7 @@ class City:
 
 @dataclass(frozen=True)
 class CountryData:
-    code: str
-    name: str
+    code: str  # a country the migrations load (rapport.contacts.reference_data)
     language: str
     salespeople: tuple[str, ...]
     cities: tuple[City, ...]
@@ -126,7 +125,6 @@ _ENGLISH_TITLES = {
 COUNTRIES: tuple[CountryData, ...] = (
     CountryData(
         code="NL",
-        name="Netherlands",
         language="NL",
         salespeople=("SJ", "MV", "PB"),
         cities=(
@@ -207,7 +205,6 @@ COUNTRIES: tuple[CountryData, ...] = (
     ),
     CountryData(
         code="BE",
-        name="Belgium",
         language="NL",
         salespeople=("PB", "MV"),
         cities=(
@@ -275,7 +272,6 @@ COUNTRIES: tuple[CountryData, ...] = (
     ),
     CountryData(
         code="GB",
-        name="United Kingdom",
         language="EN",
         salespeople=("EW",),
         cities=(
@@ -343,7 +339,6 @@ COUNTRIES: tuple[CountryData, ...] = (
     ),
     CountryData(
         code="DE",
-        name="Germany",
         language="DE",
         salespeople=("LK",),
         cities=(
@@ -414,7 +409,6 @@ COUNTRIES: tuple[CountryData, ...] = (
     ),
     CountryData(
         code="US",
-        name="United States",
         language="EN",
         salespeople=("EW", "SJ"),
         cities=(

@@ -1,6 +1,9 @@
-"""The demo company: users, salespeople, languages, number series, Marketing Setup, the
-classification tables, profile questionnaires, and 60 companies with 240 persons in five
-countries.
+"""The demo company: users, salespeople, number series, Marketing Setup, the classification
+tables, profile questionnaires, and 60 companies with 240 persons in five countries.
+
+Countries and languages are the reference data the migrations load
+(`rapport.contacts.reference_data`); the demo loads whatever of them is missing (a database
+emptied by `flush`) and keeps its own data on top.
 
 Everything is created through the same services the UI, API and CLI use (the contacts through
 the import operation, which applies `contact_create`'s rules set-based), so the demo data
@@ -18,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
+from rapport.contacts import reference_data
 from rapport.contacts import services as contact_services
 from rapport.contacts.importing import contacts_import
 from rapport.contacts.models import (
@@ -54,7 +58,6 @@ DEMO_USERS = [
     ("sales", Role.SALESPERSON, "Sven", "Janssen"),
     ("viewer", Role.READ_ONLY, "Vera", "Peeters"),
 ]
-DEMO_LANGUAGES = [("NL", "Dutch"), ("EN", "English"), ("DE", "German")]
 DEMO_SALESPEOPLE = [
     ("SJ", "Sven Janssen", "sven.janssen@rapport.example", "sales"),
     ("MV", "Mila de Vries", "mila.devries@rapport.example", "marketing"),
@@ -81,7 +84,6 @@ class DemoSummary:
         return "Demo data loaded: " + (", ".join(parts) if parts else "nothing new") + "."
 
 
-DEMO_COUNTRIES = [(country.code, country.name) for country in COUNTRIES]
 DEMO_TERRITORIES = [
     ("NORTH", "North Netherlands"),
     ("SOUTH", "South Netherlands and Belgium"),
@@ -177,11 +179,11 @@ def _users(summary: DemoSummary, state: _DemoState) -> None:
         summary.add("users")
 
 
-def _languages(summary: DemoSummary, state: _DemoState) -> None:
-    for code, name in DEMO_LANGUAGES:
-        if not Language.objects.filter(code=code).exists():
-            contact_services.language_create(code=code, name=name)
-            summary.add("languages")
+def _reference_data(summary: DemoSummary, state: _DemoState) -> None:
+    """The countries and languages (normally loaded by the migrations already)."""
+    for what, (inserted, _named) in reference_data.load_all(Country, Language).items():
+        if inserted:
+            summary.add(what, inserted)
 
 
 def _salespeople(summary: DemoSummary, state: _DemoState) -> None:
@@ -220,16 +222,14 @@ def _marketing_setup(summary: DemoSummary, state: _DemoState) -> None:
 def _code_rows(
     model: type[Any], what: str, rows: list[tuple[str, str]], summary: DemoSummary
 ) -> None:
-    text_field = "name" if model in (Country, Language) else "description"
     existing = set(model.objects.values_list("code", flat=True))
     for code, text in rows:
         if code not in existing:
-            contact_services.code_table_create(model=model, code=code, **{text_field: text})
+            contact_services.code_table_create(model=model, code=code, description=text)
             summary.add(what)
 
 
-def _countries_and_territories(summary: DemoSummary, state: _DemoState) -> None:
-    _code_rows(Country, "countries/regions", DEMO_COUNTRIES, summary)
+def _territories(summary: DemoSummary, state: _DemoState) -> None:
     _code_rows(Territory, "territories", DEMO_TERRITORIES, summary)
 
 
@@ -319,11 +319,11 @@ def _interactions(summary: DemoSummary, state: _DemoState) -> None:
 
 _STEPS: list[Callable[[DemoSummary, _DemoState], None]] = [
     _users,
-    _languages,
+    _reference_data,
     _salespeople,
     _number_series,
     _marketing_setup,
-    _countries_and_territories,
+    _territories,
     _classifications,
     _questionnaires,
     _companies,

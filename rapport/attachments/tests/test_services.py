@@ -144,7 +144,7 @@ def test_delete() -> None:
 
 
 def test_delete_is_refused_while_something_uses_it() -> None:
-    from rapport.contacts.services import language_create
+    from rapport.contacts.models import Language
     from rapport.interactions import services as interactions
 
     attachment = email()
@@ -152,7 +152,7 @@ def test_delete_is_refused_while_something_uses_it() -> None:
     template = interactions.interaction_template_create(code="NEWS", group=group)
     interactions.interaction_template_language_create(
         template=template,
-        language=language_create(code="EN", name="English"),
+        language=Language.objects.get_or_create(code="EN", defaults={"name": "English"})[0],
         attachment=attachment,
     )
     with pytest.raises(ConflictError) as info:

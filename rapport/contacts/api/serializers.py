@@ -22,7 +22,9 @@ from rapport.contacts.models import (
     Salesperson,
     Territory,
 )
+from rapport.contacts.services import MAX_PROFILE_ANSWERS, code_table_text_fields
 from rapport.core.api.fields import CodeRelatedField
+from rapport.core.api.serializers import ActionSerializer
 from rapport.core.choices import CorrespondenceType
 
 
@@ -49,7 +51,7 @@ class SalespersonSerializer(serializers.ModelSerializer):
 class LanguageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Language
-        fields = ["code", "name"]
+        fields = ["code", "name", "name_nl"]
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         fields = super().get_fields()
@@ -63,13 +65,12 @@ class LanguageSerializer(serializers.ModelSerializer):
 
 def code_table_serializer(model: type[Any]) -> type[serializers.ModelSerializer]:
     """A serializer for a code + description (or code + name) table."""
-    text_field = "name" if any(f.name == "name" for f in model._meta.fields) else "description"
 
     class Meta:
         pass
 
     Meta.model = model  # type: ignore[attr-defined]
-    Meta.fields = ["code", text_field]  # type: ignore[attr-defined]
+    Meta.fields = ["code", *code_table_text_fields(model)]  # type: ignore[attr-defined]
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         fields = serializers.ModelSerializer.get_fields(self)
@@ -94,7 +95,12 @@ class ProfileAnswerSerializer(serializers.ModelSerializer):
 
 
 class ProfileQuestionnaireSerializer(serializers.ModelSerializer):
-    answers = ProfileAnswerSerializer(many=True, required=False)
+    answers = ProfileAnswerSerializer(  # type: ignore[call-arg]  # ListSerializer's max_length
+        many=True,
+        required=False,
+        max_length=MAX_PROFILE_ANSWERS,
+        help_text=f"At most {MAX_PROFILE_ANSWERS} answers.",
+    )
 
     class Meta:
         model = ProfileQuestionnaire
@@ -200,13 +206,16 @@ class ContactSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Contact) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["company_no"] = instance.company_no
+        # Always present, also after a PATCH (DRF skips a read-only default on partial updates).
+        company = instance.company
+        data["company_name"] = company.name if company is not None else ""
         for key in ("language_code", "salesperson_code", "country_code", "territory_code"):
             if data.get(key) is None:
                 data[key] = ""
         return data
 
 
-class ContactProfileAnswerSerializer(serializers.Serializer):
+class ContactProfileAnswerSerializer(ActionSerializer):
     questionnaire_code = serializers.CharField(max_length=10)
     line_no = serializers.IntegerField(min_value=1)
     answer = serializers.CharField(read_only=True)

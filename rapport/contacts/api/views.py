@@ -34,7 +34,7 @@ from rapport.contacts.models import (
     Territory,
 )
 from rapport.core import permissions
-from rapport.core.api.filters import StableOrderingFilter
+from rapport.core.api.filters import StableOrderingFilter, StrictFilterBackend
 from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CodeKeyedViewSet
 from rapport.core.errors import ValidationFailed
@@ -191,10 +191,7 @@ class ContactViewSet(NoticesMixin, viewsets.ModelViewSet):
     lookup_field = "no"
     lookup_value_regex = r"[^/]+"
     filterset_class = ContactFilter
-    filter_backends = [
-        django_filters.rest_framework.DjangoFilterBackend,
-        StableOrderingFilter,
-    ]
+    filter_backends = [StrictFilterBackend, StableOrderingFilter]
     ordering_fields = ["no", "name", "city", "post_code"]
     ordering = ["no"]
 
@@ -220,11 +217,19 @@ class ContactViewSet(NoticesMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):  # type: ignore[no-untyped-def]
         services.contact_delete(contact=instance)
 
+    @extend_schema(methods=["GET"], responses=ContactProfileAnswerSerializer(many=True))
     @extend_schema(
+        methods=["POST"],
         request=ContactProfileAnswerSerializer,
-        responses=ContactProfileAnswerSerializer(many=True),
+        responses={201: ContactProfileAnswerSerializer(many=True)},
     )
-    @action(detail=True, methods=["get", "post"], url_path="profile-answers")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="profile-answers",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def profile_answers(self, request: Request, no: str | None = None) -> Response:
         """A contact's profile answers; POST gives (or changes) the answer to a questionnaire."""
         contact = self.get_object()

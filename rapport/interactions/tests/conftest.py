@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rapport.attachments.services import attachment_create
-from rapport.contacts.services import language_create
+from rapport.contacts.models import Language
 from rapport.interactions import services
 from rapport.interactions.models import (
     InteractionGroup,
@@ -20,9 +20,11 @@ from rapport.interactions.models import (
 
 @pytest.fixture
 def languages(db: Any) -> dict[str, Any]:
+    # Loaded by the contacts migrations; a browser (transactional) test may come after a flush.
+    names = {"EN": "English", "NL": "Dutch", "DE": "German"}
     return {
-        code: language_create(code=code, name=name)
-        for code, name in (("EN", "English"), ("NL", "Dutch"), ("DE", "German"))
+        code: Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in names.items()
     }
 
 

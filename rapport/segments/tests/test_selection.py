@@ -76,8 +76,8 @@ def w(world: Any) -> Any:
     responsibility BUYER (P2), industry group RETAIL and business relation CUST on CO1, and a
     profile answer (SIZE line 20 "Large") for P3."""
     Contact.objects.filter(no="P2").update(email="bram@acme.example")
-    nl = Country.objects.create(code="NL", name="Netherlands")
-    be = Country.objects.create(code="BE", name="Belgium")
+    nl = Country.objects.get_or_create(code="NL", defaults={"name": "Netherlands"})[0]
+    be = Country.objects.get_or_create(code="BE", defaults={"name": "Belgium"})[0]
     Contact.objects.filter(no__in=["CO1", "P1", "P2"]).update(country=nl)
     Contact.objects.filter(no="P3").update(country=be)
     news = MailingGroup.objects.create(code="NEWS")

@@ -1,6 +1,7 @@
 import pytest
 
-from rapport.contacts.services import language_create, salesperson_create
+from rapport.contacts.models import Language
+from rapport.contacts.services import salesperson_create
 from rapport.core.errors import ValidationFailed
 from rapport.numbering.models import NumberSeries
 from rapport.setup import selectors, services
@@ -25,7 +26,7 @@ def test_setup_is_a_singleton_with_nav_initial_values():
 def test_update_sets_series_and_defaults():
     series = NumberSeries.objects.create(code="CONT", description="Contacts")
     person = salesperson_create(code="SJ", name="Sven")
-    language = language_create(code="EN", name="English")
+    language = Language.objects.get_or_create(code="EN", defaults={"name": "English"})[0]
     services.marketing_setup_update(
         contact_nos=series,
         default_salesperson=person,

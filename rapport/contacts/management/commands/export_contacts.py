@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 import time
@@ -11,7 +10,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import CommandError, CommandParser
 
-from rapport.contacts.importing import COLUMNS, contacts_export
+from rapport.contacts.importing import contacts_export, write_csv_rows
 from rapport.core.management.base import RapportCommand
 
 
@@ -28,7 +27,9 @@ def _silence_stdout() -> None:
 class Command(RapportCommand):
     help = (
         "Export all contacts as CSV (UTF-8, a header line naming the columns; companies first, "
-        "then persons), in the columns `rapport import-contacts` reads."
+        "then persons), in the columns `rapport import-contacts` reads. A cell that starts "
+        "with = + - @ (a spreadsheet formula) is written with a ' before it, which "
+        "import-contacts removes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,12 +60,6 @@ class Command(RapportCommand):
         )
 
     def _write(self, stream: TextIO | Any, delimiter: str) -> int:
-        writer = csv.DictWriter(
-            stream, fieldnames=COLUMNS, delimiter=delimiter, lineterminator="\n"
-        )
-        writer.writeheader()
-        count = 0
-        for row in contacts_export():
-            writer.writerow(row)
-            count += 1
-        return count
+        # Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading
+        # apostrophe; `rapport import-contacts` takes it off again.
+        return write_csv_rows(stream, contacts_export(), delimiter=delimiter)

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from django.core.management.base import CommandError, CommandParser
 
 from rapport.contacts.importing import COLUMNS, ImportFailed, contacts_import, read_csv_rows
+from rapport.core.dates import date_in_range, date_range_message
 from rapport.core.management.base import RapportCommand
 
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
@@ -22,9 +23,12 @@ def _count(number: int, one: str, many: str) -> str:
 
 def _work_date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--work-date must be a date (YYYY-MM-DD), not {text!r}.") from None
+    if not date_in_range(day):
+        raise CommandError(f"--work-date: {date_range_message()}")
+    return day
 
 
 class Command(RapportCommand):
