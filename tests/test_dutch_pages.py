@@ -5,7 +5,10 @@ segment with criteria, saved criteria, a logged segment with its follow-up, and 
 every API resource (as `tests/test_ui_input.py` makes them) give the pages about one object
 something to show. The pages without parameters are opened first; every link, `hx-get` and GET
 form on them that leads to a page not opened yet is followed (one path per URL pattern), so a
-page that apps add later is covered as soon as it is routed and linked. A page no page links to
+page that apps add later is covered as soon as it is routed and linked. An `hx-get` target is
+opened as htmx does (with `HX-Request`: the fragment the page swaps in) and as a plain link (what
+it answers without JavaScript); an `hx-post` fired on `change` (a form's fill, which saves
+nothing) is posted with htmx and the page's values left blank. A page no page links to
 (an htmx fragment, the page after a POST) gets its parameters from an opened page with the same
 parameter names; one that still cannot be opened is reported: link it, or seed its object.
 Pages that are not HTML (downloads) are not read; a page that answers 4xx/5xx is reported.
@@ -128,6 +131,8 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self.links: list[str] = []
+        self.htmx_links: list[str] = []  # hx-get: fragments, asked for with HX-Request
+        self.fills: list[str] = []  # hx-post on change: a form's fill (nothing is saved)
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -143,6 +148,9 @@ class VisibleText(HTMLParser):
             self.links.append(a["href"])
         if a.get("hx-get"):
             self.links.append(a["hx-get"])
+            self.htmx_links.append(a["hx-get"])
+        if a.get("hx-post") and "change" in a.get("hx-trigger", ""):
+            self.fills.append(a["hx-post"])
         if tag == "form" and a.get("method", "get").lower() == "get" and a.get("action"):
             self.links.append(a["action"])
 
@@ -155,12 +163,13 @@ class VisibleText(HTMLParser):
             self.texts.append(data)
 
 
-def pages() -> list[Endpoint]:
-    """The UI's GET pages: not the API, the admin, static files or signing out."""
+def pages(method: str = "get") -> list[Endpoint]:
+    """The UI's pages answering `method`: not the API, the admin, static files or signing
+    out."""
     return [
         endpoint
         for endpoint in ui_endpoints()
-        if "get" in endpoint.methods()
+        if method in endpoint.methods()
         and not endpoint.path.startswith(SKIPPED_PREFIXES)
         and endpoint.url_name not in SKIPPED_NAMES
     ]
@@ -199,8 +208,12 @@ class Walk:
         self.client = client
         self.wanted = pages()
         self.by_route = {endpoint.route: endpoint for endpoint in self.wanted}
+        self.post_routes = {endpoint.route: endpoint for endpoint in pages("post")}
         self.queue = [endpoint.path for endpoint in self.wanted if not endpoint.has_parameters]
         self.reached = {endpoint.route for endpoint in self.wanted if not endpoint.has_parameters}
+        # Fragments: (route, "get" or "post") reached with htmx, and their queue.
+        self.htmx_reached: set[tuple[str, str]] = set()
+        self.htmx_queue: list[tuple[str, str]] = []  # (method, path)
         self.texts: dict[str, list[str]] = {}
         self.problems: list[str] = []
         self.arguments: list[tuple[str, dict[str, Any]]] = []  # (route, kwargs) of opened pages
@@ -213,27 +226,50 @@ class Walk:
             self.reached.add(endpoint.route)
             self.queue.append(target)
 
-    def open(self, path: str) -> int:
-        response = self.client.get(path, follow=True)
+    def add_htmx(self, method: str, target: str | None) -> None:
+        routes = self.by_route if method == "get" else self.post_routes
+        endpoint = _endpoint_of(target, routes) if target else None
+        if target and endpoint is not None and (endpoint.route, method) not in self.htmx_reached:
+            self.htmx_reached.add((endpoint.route, method))
+            self.htmx_queue.append((method, target))
+
+    def open(self, path: str, *, htmx: str = "") -> int:
+        """GET `path` (`htmx` "get" or "post": as htmx asks for a fragment) and read it."""
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        if htmx == "post":
+            response = self.client.post(path, {}, follow=True, **headers)
+        else:
+            response = self.client.get(path, follow=True, **headers)
         if response.status_code >= 400:
             return int(response.status_code)
-        self.arguments.append(
-            (resolve(urlsplit(path).path).route, resolve(urlsplit(path).path).kwargs)
-        )
+        if not htmx:
+            self.arguments.append(
+                (resolve(urlsplit(path).path).route, resolve(urlsplit(path).path).kwargs)
+            )
         if response.get("Content-Type", "").startswith("text/html"):  # else a download
             parser = VisibleText()
             parser.feed(response.content.decode())
-            self.texts[path] = parser.texts
+            self.texts[f"{path} (htmx {htmx.upper()})" if htmx else path] = parser.texts
             for link in parser.links:
                 self.add(_local(path, link))
+            for link in parser.htmx_links:
+                self.add_htmx("get", _local(path, link))
+            for link in parser.fills:
+                self.add_htmx("post", _local(path, link))
         return int(response.status_code)
 
     def run(self) -> None:
-        while self.queue:
-            path = self.queue.pop(0)
-            status = self.open(path)
+        while self.queue or self.htmx_queue:
+            if self.queue:
+                path = self.queue.pop(0)
+                status = self.open(path)
+                shown = path
+            else:
+                method, path = self.htmx_queue.pop(0)
+                status = self.open(path, htmx=method)
+                shown = f"{path} (htmx {method.upper()})"
             if status >= 400:
-                self.problems.append(f"{path}: answers {status}")
+                self.problems.append(f"{shown}: answers {status}")
 
     def guess(self, endpoint: Endpoint) -> bool:
         """A page no page links to (an htmx fragment, a page after a POST): its parameters from
@@ -364,6 +400,46 @@ def test_no_page_shows_english_in_dutch(
         for endpoint in missing
     )
     assert not report, "English on Dutch pages:\n" + "\n".join(report)
+
+
+def test_the_walk_opens_htmx_fragments_as_htmx() -> None:
+    """An `hx-get` target is asked for as htmx does and as a plain link; a fill (`hx-post` on
+    change) is posted with htmx; their texts are read like a page's."""
+    from django.http import HttpResponse
+
+    row_edit = "/segments/S1/lines/1/row/edit/"
+    fill = "/segments/S1/lines/1/fill/?row=1"
+    home = (
+        f'<a href="/segments/S1/lines/1/edit/" hx-get="{row_edit}">Edit</a>'
+        f'<select name="template" hx-post="{fill}" hx-trigger="change"></select>'
+    )
+    calls: list[tuple[str, str, bool]] = []
+
+    class Recorder:
+        def _answer(self, method: str, path: str, headers: dict[str, Any]) -> HttpResponse:
+            htmx = headers.get("HTTP_HX_REQUEST") == "true"
+            calls.append((method, path, htmx))
+            if path == "/":
+                return HttpResponse(home, content_type="text/html")
+            if path == row_edit and htmx:
+                return HttpResponse("<tbody><tr><td>Fragment</td></tr></tbody>")
+            return HttpResponse("<p>Page</p>", content_type="text/html")
+
+        def get(self, path: str, follow: bool = False, **headers: Any) -> HttpResponse:
+            return self._answer("get", path, headers)
+
+        def post(self, path: str, data: Any, follow: bool = False, **headers: Any) -> HttpResponse:
+            return self._answer("post", path, headers)
+
+    walk = Walk(Recorder(), [])  # type: ignore[arg-type]
+    walk.run()
+    assert ("get", row_edit, True) in calls
+    assert ("get", row_edit, False) in calls
+    assert ("post", fill, True) in calls
+    assert not [call for call in calls if call[0] == "post" and not call[2]]
+    assert walk.texts[f"{row_edit} (htmx GET)"] == ["Fragment"]
+    assert walk.texts[f"{fill} (htmx POST)"] == ["Page"]
+    assert walk.problems == []
 
 
 EAGER = ("gettext", "ngettext", "pgettext", "npgettext")

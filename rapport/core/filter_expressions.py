@@ -118,13 +118,22 @@ class FilterExpressionError(ValidationFailed):
         self.expression = expression
         self.position = position
         self.detail = detail
-        values = {"filter": _shown(expression), "field": str(label or field), "problem": detail}
-        if position is not None:
-            values["problem"] = _("%(problem)s at position %(position)s") % {
-                "problem": detail,
-                "position": position,
-            }
-        if field or label:
+        values = {
+            "filter": _shown(expression),
+            "field": str(label or field),
+            "problem": detail,
+            "position": position,
+        }
+        # The position belongs to the filter, not to the problem's last word: 'Filter "robot"
+        # for Type, at position 1: "robot" is not one of: Company, Person.'
+        if position is not None and (field or label):
+            message = (
+                _('Filter "%(filter)s" for %(field)s, at position %(position)s: %(problem)s.')
+                % values
+            )
+        elif position is not None:
+            message = _('Filter "%(filter)s", at position %(position)s: %(problem)s.') % values
+        elif field or label:
             message = _('Filter "%(filter)s" for %(field)s: %(problem)s.') % values
         else:
             message = _('Filter "%(filter)s": %(problem)s.') % values
@@ -172,22 +181,12 @@ def _option_words(kind: str, options: tuple[tuple[str, str], ...]) -> dict[str, 
     return words
 
 
-def _blank_caption(caption: str) -> str:
-    """NAV's blank value with the blank option's caption: "'' (blank)"."""
-    if not caption:
-        return "''"
-    return f"'' {caption}" if caption.startswith("(") else f"'' ({caption})"
-
-
 def option_captions(kind: str, choices: Any = None) -> list[str]:
-    """The captions a user may type for an option field, in the active language (the blank
-    option as ``''``, NAV's blank value)."""
+    """The captions a user may type for an option field, in the active language; the blank
+    option as ``''``, NAV's blank value (what help shows can be typed as shown)."""
     if kind == "bool":
         return [str(caption) for _value, caption in BOOL_CAPTIONS]
-    return [
-        _blank_caption(caption if caption != value else "") if not value else caption
-        for value, caption in choice_options(choices)
-    ]
+    return ["''" if not value else caption for value, caption in choice_options(choices)]
 
 
 def option_help(kind: str, choices: Any = None) -> str:
@@ -695,7 +694,7 @@ class _Parser:
         word = text.strip().casefold()
         if word not in self.words:
             captions = ", ".join(option_captions(kind, self.options))
-            refused = _('"%(value)s" is not one of %(values)s') % {
+            refused = _('"%(value)s" is not one of: %(values)s') % {
                 "value": text,
                 "values": captions,
             }
@@ -710,11 +709,14 @@ def parse(
     choices: Choices | None = None,
     field: str | None = None,
     label: Any = None,
+    max_length: int | None = MAX_LENGTH,
 ) -> Expression:
     """Parses a NAV filter expression for a field of the given kind; raises
     :class:`FilterExpressionError` (keyed by ``field``, its message naming ``label``, else
     ``field``) when it is malformed. ``choices``: API values, or ``(value, caption)`` pairs
-    whose captions (in the active language) may be typed too."""
+    whose captions (in the active language) may be typed too. ``max_length`` limits what a
+    user types; None for a stored canonical form (captions written as API values, which may be
+    longer than what was typed)."""
     if kind not in KINDS:
         raise ValueError(f"unknown filter kind {kind!r}")
     if kind == "choice" and not choices:
@@ -723,10 +725,10 @@ def parse(
     where = {"position": None, "field": field, "label": label}
     if not isinstance(expression, str):
         raise FilterExpressionError(str(expression), _("the filter must be text"), **where)
-    if len(expression) > MAX_LENGTH:
+    if max_length is not None and len(expression) > max_length:
         too_long = _("the filter has %(count)s characters; at most %(max)s are allowed") % {
             "count": len(expression),
-            "max": MAX_LENGTH,
+            "max": max_length,
         }
         raise FilterExpressionError(expression, too_long, **where)
     for index, char in enumerate(expression):
@@ -753,7 +755,15 @@ def filter_q(
     nullable: bool = False,
     field: str | None = None,
     label: Any = None,
+    max_length: int | None = MAX_LENGTH,
 ) -> Q:
     """``parse(expression).to_q(field_path)``; errors name ``field`` (default: field_path)."""
-    parsed = parse(expression, kind=kind, choices=choices, field=field or field_path, label=label)
+    parsed = parse(
+        expression,
+        kind=kind,
+        choices=choices,
+        field=field or field_path,
+        label=label,
+        max_length=max_length,
+    )
     return parsed.to_q(field_path, nullable=nullable)

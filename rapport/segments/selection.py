@@ -57,7 +57,13 @@ from rapport.contacts.models import (
 )
 from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
-from rapport.core.filter_expressions import FilterExpressionError, filter_q, option_help, parse
+from rapport.core.filter_expressions import (
+    MAX_LENGTH,
+    FilterExpressionError,
+    filter_q,
+    option_help,
+    parse,
+)
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.models import InteractionLogEntry
 from rapport.segments.choices import CriteriaAction, HistoryAction
@@ -287,9 +293,11 @@ def contacts_with_company() -> QuerySet[Contact]:
     )
 
 
-def clean_filters(filters: Any) -> dict[str, dict[str, str]]:
+def clean_filters(filters: Any, *, stored: bool = False) -> dict[str, dict[str, str]]:
     """The given filters with blank expressions dropped; refuses what is not an object of
-    sections of field → expression, naming `filters.<section>.<field>`."""
+    sections of field → expression, naming `filters.<section>.<field>`. The length limit
+    (`MAX_LENGTH`) holds for what a user typed; `stored`: filters recorded in their canonical
+    form (captions written as API values, possibly longer), which are not limited again."""
     errors = ErrorCollector()
     cleaned: dict[str, dict[str, str]] = {}
     if filters in (None, ""):
@@ -335,21 +343,31 @@ def clean_filters(filters: Any) -> dict[str, dict[str, str]]:
             if expression.strip():
                 spec = section.fields[field_name]
                 cleaned.setdefault(str(section_name), {})[str(field_name)] = _canonical(
-                    spec, expression.strip(), name, errors
+                    spec, expression.strip(), name, errors, stored=stored
                 )
     _raise_filter_errors(errors)
     return cleaned
 
 
-def _canonical(spec: FilterField, expression: str, name: str, errors: ErrorCollector) -> str:
+def _canonical(
+    spec: FilterField, expression: str, name: str, errors: ErrorCollector, *, stored: bool
+) -> str:
     """An option filter with its captions (typed in the user's language) written as API
     values, so a recorded or saved criteria action means the same in every language; other
-    filters as typed (their errors come when the filter is applied)."""
-    if not spec.is_option:
-        return expression
+    filters as typed (their errors, but for the length, come when the filter is applied)."""
+    limit = None if stored else MAX_LENGTH
     try:
+        if not spec.is_option:
+            if limit is not None and len(expression) > limit:
+                parse(expression, kind="text", field=name, label=spec.label)  # the length error
+            return expression
         return parse(
-            expression, kind=spec.kind, choices=spec.choices, field=name, label=spec.label
+            expression,
+            kind=spec.kind,
+            choices=spec.choices,
+            field=name,
+            label=spec.label,
+            max_length=limit,
         ).describe()
     except FilterExpressionError as error:
         for messages in error.errors.values():
@@ -374,7 +392,7 @@ def describe_filters(filters: Any) -> list[str]:
             shown = str(expression)
             if spec.is_option:
                 with suppress(FilterExpressionError):
-                    parsed = parse(shown, kind=spec.kind, choices=spec.choices)
+                    parsed = parse(shown, kind=spec.kind, choices=spec.choices, max_length=None)
                     shown = parsed.describe(captions=True)
             described.append(f"{section.label}: {spec.label} = {shown}")
     return described
@@ -399,6 +417,7 @@ def _section_q(section_name: str, fields: dict[str, str], errors: ErrorCollector
                 nullable=spec.nullable,
                 field=f"filters.{section_name}.{field_name}",
                 label=spec.label,
+                max_length=None,  # cleaned: the limit held for what was typed
             )
         except FilterExpressionError as error:
             for name, messages in error.errors.items():
@@ -994,7 +1013,7 @@ def segment_reuse_criteria(*, actor: Any, segment: Segment, code: str) -> ReuseR
 def _replay(actor: Any, segment: Segment, saved: SavedSegmentCriteriaAction) -> SelectionResult:
     action = saved.action
     if action in (CriteriaAction.ADD, CriteriaAction.ADD_LINE):
-        filters = clean_filters(saved.filters)
+        filters = clean_filters(saved.filters, stored=True)
         if action == CriteriaAction.ADD_LINE:
             filters = _contact_filter_of(saved) or {"contact": {"no": "''"}}
         return _add(
@@ -1008,7 +1027,7 @@ def _replay(actor: Any, segment: Segment, saved: SavedSegmentCriteriaAction) -> 
             ignore_exclusion=saved.ignore_exclusion,
         )
     if action in (CriteriaAction.REDUCE, CriteriaAction.REFINE, CriteriaAction.REMOVE_LINE):
-        filters = clean_filters(saved.filters)
+        filters = clean_filters(saved.filters, stored=True)
         if action == CriteriaAction.REMOVE_LINE:
             # A line without contact matches no contact ("''" is no contact no.).
             filters = _contact_filter_of(saved) or {"contact": {"no": "''"}}

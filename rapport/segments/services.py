@@ -241,15 +241,33 @@ def affected_lines(segment: Segment, *, template_changed: bool) -> QuerySet[Segm
     return lines.filter(template_id=segment.template_id)
 
 
+def lines_question_key(
+    changed: Any, count: int, *, new_template: Any, template_changed: bool
+) -> str:
+    """What the update-lines question asks, as a short key (the changed fields, the template
+    when it changes, the number of lines): a page posts it back with the answer, so that an
+    answer given to one question is never applied to another save."""
+    template = (new_template.code if new_template is not None else "-") if template_changed else ""
+    return f"{','.join(sorted(changed))};{template};{count}"
+
+
 @transaction.atomic
 def segment_update(
-    *, actor: Any, segment: Segment, apply_to_lines: bool | None = None, **changes: Any
+    *,
+    actor: Any,
+    segment: Segment,
+    apply_to_lines: bool | None = None,
+    answered_question: str | None = None,
+    **changes: Any,
 ) -> Segment:
     """Change the header (reference 2.3.2). A changed propagating field goes to the lines that
     use the header's template (all lines when the template changes); a changed template
     rebuilds the header from it. When lines are affected, `apply_to_lines` decides: True
     writes the changes to them, False changes only the header, None (not asked yet) is refused
     with 409 `lines_affected` naming the count — ask the user once for the whole save.
+    `answered_question` (the pages): the key of the question the answer was given to
+    (`lines_question_key`, the refusal's `question_key`); when this save would
+    ask something else, it is refused with the new question instead of applying the answer.
 
     Unlike NAV, a template change applied to the lines refills them completely from the new
     template (cost, duration, flow, initiated by, campaign flags, and per contact the language
@@ -268,8 +286,13 @@ def segment_update(
         del changed["correspondence_type"]  # only a non-blank default propagates
     lines = affected_lines(current, template_changed=template_changed)
     count = lines.count() if changed else 0
-    if count and apply_to_lines is None:
-        raise ConflictError(
+    key = lines_question_key(
+        changed, count, new_template=cleaned.get("template"), template_changed=template_changed
+    )
+    if count and (
+        apply_to_lines is None or (answered_question is not None and answered_question != key)
+    ):
+        question = ConflictError(
             lines_question(
                 changed,
                 count,
@@ -279,6 +302,8 @@ def segment_update(
             code="lines_affected",
             details={"affected_lines": count},
         )
+        question.question_key = key  # type: ignore[attr-defined]
+        raise question
     for name, value in cleaned.items():
         setattr(current, name, value)
     if template_changed:

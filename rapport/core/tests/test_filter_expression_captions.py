@@ -91,14 +91,14 @@ def test_a_caption_never_hides_another_options_api_value() -> None:
 def test_the_error_names_the_label_and_lists_captions() -> None:
     with override("nl"), pytest.raises(FilterExpressionError) as caught:
         parse("robot", kind="choice", choices=TYPES, field="filters.contact.type", label="Soort")
-    message = 'Filter "robot" voor Soort: "robot" is niet een van: Bedrijf, Persoon op positie 1.'
+    message = 'Filter "robot" voor Soort, op positie 1: "robot" is niet een van: Bedrijf, Persoon.'
     assert caught.value.message == message
     assert caught.value.fields() == {"filters.contact.type": [message]}
     with override("en"), pytest.raises(FilterExpressionError) as caught:
         parse("robot", kind="choice", choices=TYPES, field="filters.contact.type")
     assert caught.value.message == (
-        'Filter "robot" for filters.contact.type: "robot" is not one of Company, Person '
-        "at position 1."
+        'Filter "robot" for filters.contact.type, at position 1: "robot" is not one of: '
+        "Company, Person."
     )
 
 
@@ -106,15 +106,15 @@ def test_other_errors_are_translated_too() -> None:
     with override("nl"), pytest.raises(FilterExpressionError) as caught:
         parse("ja..nee", kind="bool", field="f", label="Geannuleerd")
     assert caught.value.message == (
-        'Filter "ja..nee" voor Geannuleerd: een bereik kan niet worden gebruikt voor ja/nee '
-        "op positie 3."
+        'Filter "ja..nee" voor Geannuleerd, op positie 3: een bereik kan niet worden gebruikt '
+        "voor ja/nee."
     )
 
 
 def test_help_texts_show_captions() -> None:
     with override("nl"):
         assert option_help("choice", TYPES) == "Een van: Bedrijf, Persoon"
-        assert option_help("choice", CORRESPONDENCE) == "Een van: '' (leeg), Afdruk, E-mail, Fax"
+        assert option_help("choice", CORRESPONDENCE) == "Een van: '', Afdruk, E-mail, Fax"
         assert option_help("bool") == "Ja of Nee"
         assert option_help("text") == ""
         assert option_captions("choice", TYPES) == ["Bedrijf", "Persoon"]
@@ -129,5 +129,5 @@ def test_plain_values_are_their_own_captions() -> None:
         parse("robot", kind="choice", choices=["person", "company"], field="f")
     assert (
         caught.value.message
-        == 'Filter "robot" for f: "robot" is not one of person, company at position 1.'
+        == 'Filter "robot" for f, at position 1: "robot" is not one of: person, company.'
     )

@@ -202,83 +202,87 @@ def test_wildcard_patterns_are_bound_regex_parameters():
 @pytest.mark.parametrize(
     ("expression", "kind", "message"),
     [
-        ("A..B..C", "text", 'Filter "A..B..C" for f: unexpected ".." at position 5.'),
-        (">=", "date", 'Filter ">=" for f: a value is missing after ">=" at position 3.'),
+        ("A..B..C", "text", 'Filter "A..B..C" for f, at position 5: unexpected "..".'),
+        (">=", "date", 'Filter ">=" for f, at position 3: a value is missing after ">=".'),
         (
             "2026-13-01",
             "date",
-            'Filter "2026-13-01" for f: "2026-13-01" is not a date (YYYY-MM-DD) at position 1.',
+            'Filter "2026-13-01" for f, at position 1: "2026-13-01" is not a date (YYYY-MM-DD).',
         ),
         (
             "20260101",
             "date",
-            'Filter "20260101" for f: "20260101" is not a date (YYYY-MM-DD) at position 1.',
+            'Filter "20260101" for f, at position 1: "20260101" is not a date (YYYY-MM-DD).',
         ),
         (
             "2026-01-01..x",
             "date",
-            'Filter "2026-01-01..x" for f: "x" is not a date (YYYY-MM-DD) at position 13.',
+            'Filter "2026-01-01..x" for f, at position 13: "x" is not a date (YYYY-MM-DD).',
         ),
-        ("A||B", "text", 'Filter "A||B" for f: a value is missing after "|" at position 3.'),
-        ("A|", "text", 'Filter "A|" for f: a value is missing after "|" at position 3.'),
-        ("|A", "text", 'Filter "|A" for f: a value is missing before "|" at position 1.'),
-        ("A&", "text", 'Filter "A&" for f: a value is missing after "&" at position 3.'),
-        ("@", "text", 'Filter "@" for f: a value is missing after "@" at position 2.'),
-        ("<>", "text", 'Filter "<>" for f: a value is missing after "<>" at position 3.'),
+        ("A||B", "text", 'Filter "A||B" for f, at position 3: a value is missing after "|".'),
+        ("A|", "text", 'Filter "A|" for f, at position 3: a value is missing after "|".'),
+        ("|A", "text", 'Filter "|A" for f, at position 1: a value is missing before "|".'),
+        ("A&", "text", 'Filter "A&" for f, at position 3: a value is missing after "&".'),
+        ("@", "text", 'Filter "@" for f, at position 2: a value is missing after "@".'),
+        ("<>", "text", 'Filter "<>" for f, at position 3: a value is missing after "<>".'),
         (
             "..",
             "text",
-            'Filter ".." for f: a range needs a value before or after ".." at position 1.',
+            'Filter ".." for f, at position 1: a range needs a value before or after "..".',
         ),
-        (">A..B", "text", 'Filter ">A..B" for f: unexpected ".." at position 3.'),
-        ("A<B", "text", 'Filter "A<B" for f: unexpected "<" at position 2.'),
-        ("(A|B)", "text", 'Filter "(A|B)" for f: unexpected "(" at position 1.'),
-        ("O'Brien", "text", 'Filter "O\'Brien" for f: the quote is not closed at position 2.'),
-        (">A*", "text", 'Filter ">A*" for f: wildcards cannot be combined with ">" at position 3.'),
+        (">A..B", "text", 'Filter ">A..B" for f, at position 3: unexpected "..".'),
+        ("A<B", "text", 'Filter "A<B" for f, at position 2: unexpected "<".'),
+        ("(A|B)", "text", 'Filter "(A|B)" for f, at position 1: unexpected "(".'),
+        ("O'Brien", "text", 'Filter "O\'Brien" for f, at position 2: the quote is not closed.'),
+        (
+            ">A*",
+            "text",
+            'Filter ">A*" for f, at position 3: wildcards cannot be combined with ">".',
+        ),
         (
             "A*..B",
             "text",
-            'Filter "A*..B" for f: wildcards cannot be used in a range at position 2.',
+            'Filter "A*..B" for f, at position 2: wildcards cannot be used in a range.',
         ),
         (
             "''..B",
             "date",
-            "Filter \"''..B\" for f: a blank value cannot be a range bound at position 1.",
+            "Filter \"''..B\" for f, at position 1: a blank value cannot be a range bound.",
         ),
         (
             ">''",
             "integer",
-            'Filter ">\'\'" for f: a blank value cannot be compared with ">" at position 2.',
+            'Filter ">\'\'" for f, at position 2: a blank value cannot be compared with ">".',
         ),
         (
             "1*",
             "integer",
-            'Filter "1*" for f: wildcards cannot be used for a whole number at position 2.',
+            'Filter "1*" for f, at position 2: wildcards cannot be used for a whole number.',
         ),
-        ("@1", "decimal", 'Filter "@1" for f: "@" cannot be used for a number at position 1.'),
-        ("1,5", "decimal", 'Filter "1,5" for f: "1,5" is not a number at position 1.'),
-        ("1.5", "integer", 'Filter "1.5" for f: "1.5" is not a whole number at position 1.'),
-        ("maybe", "bool", 'Filter "maybe" for f: "maybe" is not yes or no at position 1.'),
+        ("@1", "decimal", 'Filter "@1" for f, at position 1: "@" cannot be used for a number.'),
+        ("1,5", "decimal", 'Filter "1,5" for f, at position 1: "1,5" is not a number.'),
+        ("1.5", "integer", 'Filter "1.5" for f, at position 1: "1.5" is not a whole number.'),
+        ("maybe", "bool", 'Filter "maybe" for f, at position 1: "maybe" is not yes or no.'),
         (
             "yes..no",
             "bool",
-            'Filter "yes..no" for f: a range cannot be used for yes/no at position 4.',
+            'Filter "yes..no" for f, at position 4: a range cannot be used for yes/no.',
         ),
-        (">yes", "bool", 'Filter ">yes" for f: ">" cannot be used for yes/no at position 2.'),
+        (">yes", "bool", 'Filter ">yes" for f, at position 2: ">" cannot be used for yes/no.'),
         (
             "robot",
             "choice",
-            'Filter "robot" for f: "robot" is not one of person, company at position 1.',
+            'Filter "robot" for f, at position 1: "robot" is not one of: person, company.',
         ),
         (
             "a\x00b",
             "text",
-            'Filter "a\\x00b" for f: control character U+0000 is not allowed at position 2.',
+            'Filter "a\\x00b" for f, at position 2: control character U+0000 is not allowed.',
         ),
         (
             "a\tb",
             "text",
-            'Filter "a\\x09b" for f: control character U+0009 is not allowed at position 2.',
+            'Filter "a\\x09b" for f, at position 2: control character U+0009 is not allowed.',
         ),
         ("", "text", 'Filter "" for f: the filter is empty.'),
         ("   ", "text", 'Filter "" for f: the filter is empty.'),
@@ -308,16 +312,16 @@ def test_error_positions_count_from_one_after_trimming():
 
 
 def test_filter_q_names_the_field_path_unless_told_otherwise():
-    with pytest.raises(FilterExpressionError, match=r"for country__code:"):
+    with pytest.raises(FilterExpressionError, match=r"for country__code, at position 4:"):
         filter_q("country__code", "NL||BE", kind="code")
-    with pytest.raises(FilterExpressionError, match=r"for country_code:"):
+    with pytest.raises(FilterExpressionError, match=r"for country_code, at position 4:"):
         filter_q("country__code", "NL||BE", kind="code", field="country_code")
 
 
 def test_without_a_field_the_message_has_no_field():
     with pytest.raises(FilterExpressionError) as caught:
         parse("A||B")
-    assert caught.value.message == 'Filter "A||B": a value is missing after "|" at position 3.'
+    assert caught.value.message == 'Filter "A||B", at position 3: a value is missing after "|".'
     assert caught.value.field is None
 
 

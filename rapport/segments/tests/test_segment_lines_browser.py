@@ -204,3 +204,20 @@ def test_the_header_template_fills_the_form_and_the_question_names_the_change(
         else "Update the description and the cost on the 4 lines?"
     )
     screenshot(page, f"{language}-question")
+    # Another template chosen while the question shows: the question (about the change before)
+    # gives way to the plain Save; saving then asks about what the save would do now.
+    page.locator("#id_template").select_option("NEWS")
+    expect(page.locator("#id_cost")).to_have_value("0.10")
+    expect(page.get_by_test_id("lines-question")).to_have_count(0)
+    page.locator("main form button.btn-primary[type=submit]").click()
+    expect(page.get_by_test_id("lines-question")).to_contain_text(
+        "Wilt u interactiesjabloon NEWS toepassen op de 4 regels?"
+        if language == "nl"
+        else "Apply interaction template NEWS to the 4 lines?"
+    )
+    card.refresh_from_db()
+    assert (card.template.code, card.description) == (
+        "CALL",
+        "Spring fair invitations to every customer",
+    )
+    assert not SegmentLine.objects.filter(segment=card, template__code="NEWS").exists()

@@ -58,7 +58,10 @@ def test_edit_asks_once_about_the_lines_then_applies(
     html = response.content.decode()
     assert "Update the cost on the 2 lines?" in html
     assert set(SegmentLine.objects.values_list("cost", flat=True)) == {decimal.Decimal("1.50")}
-    response = mila.post(url, {**data, "apply_to_lines": "yes"})
+    # The answer goes with the question it answers (the page posts the question's key).
+    assert response.context["question_key"] == "cost;;2"
+    assert '<input type="hidden" name="lines_question" value="cost;;2">' in html
+    response = mila.post(url, {**data, "apply_to_lines": "yes", "lines_question": "cost;;2"})
     assert response.status_code == 302
     assert set(SegmentLine.objects.values_list("cost", flat=True)) == {decimal.Decimal("4.00")}
 

@@ -88,6 +88,27 @@ def line_initial(line: SegmentLine) -> dict[str, Any]:
     return initial
 
 
+def _header_initial(segment: Segment) -> dict[str, Any]:
+    """A header's values as the header form's initial values (relations by their code)."""
+    return {
+        "no": segment.no,
+        "description": segment.description,
+        "salesperson": segment.salesperson.code if segment.salesperson else "",
+        "date": segment.date,
+        "campaign": segment.campaign.no if segment.campaign else "",
+        "template": segment.template.code if segment.template else "",
+        "language": segment.language.code if segment.language else "",
+        "subject": segment.subject,
+        "correspondence_type": segment.correspondence_type,
+        "cost": segment.cost,
+        "duration": segment.duration,
+        "information_flow": segment.information_flow,
+        "initiated_by": segment.initiated_by,
+        "campaign_target": segment.campaign_target,
+        "campaign_response": segment.campaign_response,
+    }
+
+
 def _posted_values(form: Any, data: Any) -> dict[str, Any]:
     """What was typed in a posted form, as initial values (to show the form again, filled)."""
     return {
@@ -104,13 +125,44 @@ def _template(code: Any) -> InteractionTemplate | None:
     return interaction_selectors.interaction_template_list().filter(code=code).first()
 
 
-def header_fill(values: dict[str, Any]) -> dict[str, Any]:
+# The header fields a template sets (besides the campaign when none is chosen).
+HEADER_TEMPLATE_FIELDS = (
+    "language",
+    "subject",
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "correspondence_type",
+    "campaign_target",
+    "campaign_response",
+)
+# The line fields a template sets (besides the description while blank).
+LINE_TEMPLATE_FIELDS = (
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "campaign_target",
+    "campaign_response",
+    "correspondence_type",
+    "language",
+    "campaign",
+)
+
+
+def header_fill(values: dict[str, Any], segment: Segment | None = None) -> dict[str, Any]:
     """The header's values after a template was chosen, as saving will make them
     (`services.segment_update`, reference 2.3.2): language, cost, duration, flow, initiated
     by, campaign flags and correspondence type from the template, its campaign when none is
-    chosen, the subject cleared; blanks without a template."""
+    chosen, the subject cleared; blanks without a template. The saved `segment`'s own template
+    chosen again: its saved values (saving does not change the template, so refills nothing)."""
     values = dict(values)
     template = _template(values.get("template"))
+    if segment is not None and template == segment.template:
+        saved = _header_initial(segment)
+        values.update({name: saved[name] for name in HEADER_TEMPLATE_FIELDS})
+        return values
     values["subject"] = ""
     if template is None:
         values.update(
@@ -147,10 +199,16 @@ def line_fill(line: SegmentLine, values: dict[str, Any]) -> dict[str, Any]:
     """A line's values after another template was chosen, as saving will make them
     (`services.segment_line_update`, reference 2.3.5): cost, duration, flow, initiated by,
     campaign flags, and for the line's contact the language and correspondence type; the
-    description only while blank; the campaign the header's, else the template's."""
+    description only while blank; the campaign the header's, else the template's. The line's
+    own (saved) template chosen again: its saved values (saving does not change the template,
+    so refills nothing)."""
     values = dict(values)
     template = _template(values.get("template"))
-    if template is None or template == line.template or line.contact is None:
+    if template == line.template:
+        saved = line_initial(line)
+        values.update({name: saved[name] for name in LINE_TEMPLATE_FIELDS})
+        return values
+    if template is None or line.contact is None:
         return values
     defaults = interaction_selectors.template_defaults_for(
         template, line.contact, previous_correspondence_type=line.correspondence_type
@@ -368,24 +426,7 @@ class SegmentEditView(ServiceFormView):
         return form  # type: ignore[return-value]
 
     def get_initial(self) -> dict[str, Any]:
-        segment = self.segment
-        return {
-            "no": segment.no,
-            "description": segment.description,
-            "salesperson": segment.salesperson.code if segment.salesperson else "",
-            "date": segment.date,
-            "campaign": segment.campaign.no if segment.campaign else "",
-            "template": segment.template.code if segment.template else "",
-            "language": segment.language.code if segment.language else "",
-            "subject": segment.subject,
-            "correspondence_type": segment.correspondence_type,
-            "cost": segment.cost,
-            "duration": segment.duration,
-            "information_flow": segment.information_flow,
-            "initiated_by": segment.initiated_by,
-            "campaign_target": segment.campaign_target,
-            "campaign_response": segment.campaign_response,
-        }
+        return _header_initial(self.segment)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -398,10 +439,15 @@ class SegmentEditView(ServiceFormView):
         values = form.service_values(
             [name for name in form.changed_data if name not in ("no", "apply_to_lines")]
         )
+        # The answer holds only for the question it was given to (posted beside it).
+        answered = (
+            self.request.POST.get("lines_question", "") if apply_to_lines is not None else None
+        )
         return services.segment_update(
             actor=self.request.user,
             segment=self.segment,
             apply_to_lines=apply_to_lines,
+            answered_question=answered,
             **values,
         )
 
@@ -412,7 +458,13 @@ class SegmentEditView(ServiceFormView):
             if error.code != "lines_affected":
                 add_domain_error(form, error)
                 return self.form_invalid(form)
-            return self.render_to_response(self.get_context_data(form=form, question=error.message))
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    question=error.message,
+                    question_key=getattr(error, "question_key", ""),
+                )
+            )
         except DomainError as error:
             add_domain_error(form, error)
             return self.form_invalid(form)
@@ -521,9 +573,10 @@ class SegmentLineEditView(ServiceFormView):
         return context
 
     def perform(self, form: SegmentLineForm) -> SegmentLine:
-        return services.segment_line_update(
-            actor=self.request.user, line=self.line, **form.service_values()
-        )
+        changes = form.service_values()
+        if not changes:  # nothing changed: nothing to lock or save
+            return self.line
+        return services.segment_line_update(actor=self.request.user, line=self.line, **changes)
 
     def success_message(self, result: Any) -> str:
         return _("Line %(line)s was saved.") % {"line": result.line_no}
@@ -580,28 +633,36 @@ class SegmentFillView(View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = SegmentForm()
-        values = header_fill(_posted_values(form, request.POST))
+        values = header_fill(_posted_values(form, request.POST), self.segment)
         filled = SegmentForm(initial=values)
         if self.segment is not None:
             filled.fields["no"].disabled = True
             filled.fields["no"].help_text = ""
             filled.initial["no"] = self.segment.no
             fill_url = reverse("segments:segment-edit-fill", args=[self.segment.no])
+            cancel_url = self.segment.get_absolute_url()
         else:
             fill_url = reverse("segments:segment-fill")
-        return _render_fields(request, filled, SegmentEditView.sections, fill_url)
+            cancel_url = reverse("segments:segment-list")
+        return _render_fields(request, filled, SegmentEditView.sections, fill_url, cancel_url)
 
 
-def _render_fields(request: HttpRequest, form: Any, sections: Any, fill_url: str) -> HttpResponse:
+def _render_fields(
+    request: HttpRequest, form: Any, sections: Any, fill_url: str, cancel_url: str
+) -> HttpResponse:
+    """The form's fields again, and (out of band) its plain Save button in place of an
+    update-lines question that was showing: that question was about the values before."""
     context = {
         "form": form,
         "fill_url": fill_url,
+        "cancel_url": cancel_url,
+        "submit_label": ServiceFormView.submit_label,
         "sections": [
             {"title": title, "fields": [form[name] for name in names if name in form.fields]}
             for title, names in sections
         ],
     }
-    return render(request, "segments/_form_fields.html", context)
+    return render(request, "segments/_form_fill.html", context)
 
 
 class _LineRowMixin:
@@ -685,10 +746,10 @@ class SegmentLineRowEditView(_LineRowMixin, View):
         htmx = bool(getattr(request, "htmx", False))
         form = self.row_form(data=request.POST)
         if form.is_valid():
+            changes = form.service_values()
             try:
-                services.segment_line_update(
-                    actor=request.user, line=self.line, **form.service_values()
-                )
+                if changes:  # nothing changed: nothing to lock or save
+                    services.segment_line_update(actor=request.user, line=self.line, **changes)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -698,9 +759,32 @@ class SegmentLineRowEditView(_LineRowMixin, View):
                     )
                     return HttpResponseRedirect(self.segment.get_absolute_url())
                 response = self.row()
-                response["HX-Trigger"] = "segment-lines-changed"
+                if changes:
+                    response["HX-Trigger"] = "segment-lines-changed"
                 return response
-        return self.editor(form, status=200 if htmx else 422)
+        if not htmx:
+            return self.page_with_errors(form)
+        return self.editor(form)
+
+    def page_with_errors(self, row: SegmentLineRowForm) -> HttpResponse:
+        """Without htmx a refused row save shows the line's own page (a whole page, not a
+        fragment), with what was typed and the errors next to their fields."""
+        data: dict[str, Any] = {
+            name: "" if value is None else value for name, value in line_initial(self.line).items()
+        }
+        data.update({name: row.data.get(name, "") for name in row.ROW})
+        form = SegmentLineForm(data=data, initial=line_initial(self.line))
+        form.is_valid()
+        for name, errors in row.errors.items():
+            for error in errors:
+                if error not in list(form.errors.get(name, [])):
+                    form.add_error(name if name in form.fields else None, error)
+        if hasattr(form, "mark_invalid_fields"):
+            form.mark_invalid_fields()
+        page = SegmentLineEditView()
+        page.setup(self.request, no=self.segment.no, line_no=self.line.line_no)
+        page.segment, page.line = self.segment, self.line
+        return page.render_to_response(page.get_context_data(form=form), status=422)
 
 
 class SegmentLineRowFillView(_LineRowMixin, View):
@@ -720,6 +804,7 @@ class SegmentLineRowFillView(_LineRowMixin, View):
             SegmentLineForm(initial=values),
             SegmentLineEditView.sections,
             reverse("segments:segment-line-fill", args=[self.segment.no, self.line.line_no]),
+            self.segment.get_absolute_url(),
         )
 
 
