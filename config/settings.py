@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "rapport.core",
     "rapport.numbering",
     "rapport.setup",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.core.middleware.LoginRequiredMiddleware",
     "rapport.core.middleware.NoticeMiddleware",
+    # Last, as django-axes asks: answers a locked-out login (rapport/core/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +138,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One short date and a 24-hour time per language (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_TZ = True
@@ -173,14 +179,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rapport.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "rapport.core.api.filters.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rapport.core.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rapport.core.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DATE_FORMAT": "%Y-%m-%d",
+    "DATE_FORMAT": "iso-8601",  # always four-digit years (strftime's %Y gives "45" for 45)
     "TIME_FORMAT": "%H:%M:%S",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -196,7 +202,31 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for the correspondence type options, whichever field uses them.
     "ENUM_NAME_OVERRIDES": {"CorrespondenceTypeEnum": "rapport.core.choices.CorrespondenceType"},
+    # Request bodies are JSON (the form parsers stay for browsers; a form cannot carry the
+    # nested lists of number series or questionnaires).
+    "PARSER_WHITELIST": ["rapport.core.api.parsers.JSONParser"],
+    # Error responses on every operation, path parameters only where the path has them, no
+    # internal references in descriptions (rapport/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rapport.core.api.schema.postprocess",
+    ],
 }
+
+# Failed logins (login page, API token, admin) are throttled by django-axes, per user name and
+# per address separately: after AXES_FAILURE_LIMIT failures that name or address is locked out
+# for AXES_COOLOFF_TIME (the API answers 429 in the error shape, the login page says so); a
+# successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rapport.core.lockout.lockout_response"
+AXES_VERBOSE = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

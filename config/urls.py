@@ -18,5 +18,6 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
+handler400 = "rapport.core.api.exceptions.api_aware_bad_request"
 handler404 = api_aware_page_not_found
 handler500 = api_aware_server_error

@@ -243,3 +243,80 @@ def test_openapi_schema_is_served_to_signed_in_users(admin_client: Client) -> No
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/auth/token/" in schema["paths"]
     assert admin_client.get("/api/docs/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Failed logins are throttled (django-axes): per user name and per address
+
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+def _token_attempt(client: Client, username: str, password: str, address: str) -> Any:
+    return client.post(
+        TOKEN_URL,
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+
+
+def test_the_token_endpoint_locks_out_after_five_failed_logins(
+    make_user: Any, admin_user: Any, password: str
+) -> None:
+    from rest_framework.authtoken.models import Token
+
+    other = make_user(username="other", role="read_only")
+    client = Client()
+    for _attempt in range(4):
+        response = _token_attempt(client, "admin", "wrong", "10.0.0.1")
+        assert_error_shape(response, 400, "invalid")
+    # The fifth failure locks the name and the address out (429 in the error shape) ...
+    assert_error_shape(_token_attempt(client, "admin", "wrong", "10.0.0.1"), 429, "locked_out")
+    # ... and then even the right password gets 429, and no token.
+    error = assert_error_shape(_token_attempt(client, "admin", password, "10.0.0.1"), 429)
+    assert error["code"] == "locked_out"
+    assert error["message"] == "Too many failed sign-in attempts. Try again in 15 minutes."
+    # Per user name: from another address too; per address: another user name too.
+    assert_error_shape(_token_attempt(client, "admin", password, "10.0.0.2"), 429, "locked_out")
+    assert_error_shape(_token_attempt(client, "other", password, "10.0.0.1"), 429, "locked_out")
+    assert Token.objects.count() == 0
+    # Neither the name nor the address locked: fine.
+    response = _token_attempt(client, "other", password, "10.0.0.3")
+    assert response.status_code == 200, response.content
+    assert Token.objects.filter(user=other).count() == 1
+
+
+def test_the_login_page_locks_out_after_five_failed_logins(admin_user: Any, password: str) -> None:
+    client = Client()
+    for _attempt in range(4):
+        response = client.post("/login/", {"username": "admin", "password": "wrong"})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        assert "Too many failed" not in response.content.decode()
+    response = client.post("/login/", {"username": "admin", "password": "wrong"})
+    assert response.status_code == 429
+    response = client.post("/login/", {"username": "admin", "password": password})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in response.content.decode()
+    assert 'name="username"' in response.content.decode()  # the form, to try again later
+    assert "_auth_user_id" not in client.session
+    assert client.get("/profile/").status_code == 302
+
+
+def test_a_successful_login_resets_the_failed_logins(admin_user: Any, password: str) -> None:
+    client = Client()
+    for _round in range(3):
+        for _attempt in range(4):
+            assert _token_attempt(client, "admin", "wrong", "10.0.0.1").status_code == 400
+        assert _token_attempt(client, "admin", password, "10.0.0.1").status_code == 200
+
+
+def test_the_lockout_is_in_dutch_for_a_dutch_client(admin_user: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    for _attempt in range(5):
+        response = _token_attempt(client, "admin", "wrong", "10.0.0.1")
+    error = assert_error_shape(response, 429, "locked_out")
+    assert error["message"] == (
+        "Te veel mislukte aanmeldpogingen. Probeer het over 15 minuten opnieuw."
+    )

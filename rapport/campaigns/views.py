@@ -4,6 +4,7 @@ entries, and the create, edit and delete pages, which call the campaign services
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
@@ -114,6 +115,13 @@ class CampaignDetailView(ObjectDetailView):
         log = statistics_log_url("campaign", self.object)
         if log:
             actions.append(Action(_("Interaction log"), log, icon="journal-text"))
+        actions.append(
+            Action(
+                _("Campaign Entries"),
+                f"{reverse('interactions:campaign-entry-list')}?{urlencode({'campaign_no': no})}",
+                icon="list-check",
+            )
+        )
         actions.append(
             Action(
                 _("Statistics"),

@@ -46,6 +46,7 @@ Where Rapport differs from NAV on purpose (for docs/differences.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 from collections.abc import Iterable, Mapping
@@ -66,6 +67,7 @@ from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, ContactType, Language, Salesperson
 from rapport.core import permissions
 from rapport.core.choices import CorrespondenceType, Role
+from rapport.core.dates import check_date_in_range
 from rapport.core.errors import (
     ConflictError,
     ErrorCollector,
@@ -357,15 +359,17 @@ def _clean_amount(
 def _clean_date(name: str, value: Any, errors: ErrorCollector) -> datetime.date | None:
     if value is None or value == "":
         return None
+    day: datetime.date | None = None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            day = datetime.date.fromisoformat(value.strip())
+    if day is not None:
+        # One valid range for every date (rapport.core.dates): refused, never stored.
+        return day if check_date_in_range(name, day, errors) else None
     errors.add(name, _("%(field)s must be a date (YYYY-MM-DD).") % {"field": _label(name)})
     return None
 

@@ -760,6 +760,12 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
 
 
 # The interaction log's operations live in their own module; they are part of this one's API.
+# So do the campaign entries' (cancel, un-cancel, delete canceled: they write log entries).
+from rapport.interactions.campaign_entries import (  # noqa: E402, F401
+    campaign_entries_delete_canceled,
+    campaign_entry_cancel,
+    campaign_entry_uncancel,
+)
 from rapport.interactions.log import (  # noqa: E402, F401
     PreparedInteraction,
     interaction_add_comment,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.interactions.views import dialog, log, statistics
+from rapport.interactions.views import campaign_entries, dialog, log, statistics
 from rapport.interactions.views import setup as views
 
 app_name = "interactions"
@@ -68,5 +68,6 @@ urlpatterns = [
     ),
     *dialog.urlpatterns,
     *log.urlpatterns,
+    *campaign_entries.urlpatterns,
     *statistics.urlpatterns,
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rapport.core.errors import NotFoundError
@@ -22,8 +25,15 @@ def segment_list() -> QuerySet[Segment]:
         Segment.objects.select_related("salesperson", "campaign", "template")
         .annotate(
             no_of_lines=Count("lines"),
-            total_cost=Sum("lines__cost"),
-            total_duration=Sum("lines__duration"),
+            # 0, not null, for a segment without lines.
+            total_cost=Coalesce(
+                Sum("lines__cost"), Value(Decimal(0)), output_field=DecimalField(decimal_places=2)
+            ),
+            total_duration=Coalesce(
+                Sum("lines__duration"),
+                Value(Decimal(0)),
+                output_field=DecimalField(decimal_places=0),
+            ),
         )
         .order_by("no")
     )

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rapport.campaigns.models import DESCRIPTION_LENGTH, NO_LENGTH, Campaign
 from rapport.contacts.models import Salesperson
 from rapport.core.api.fields import CodeRelatedField
+from rapport.core.dates import APIDateField
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -29,6 +30,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text='The campaign\'s salesperson; "" for none.',
     )
+    starting_date = APIDateField(required=False, allow_null=True)
+    ending_date = APIDateField(required=False, allow_null=True)
 
     class Meta:
         model = Campaign

@@ -1,9 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from rapport.core.api.views import ApiDocsView, MeView, ObtainTokenView
+from rapport.core.api.views import ApiDocsView, ApiRootView, MeView, ObtainTokenView
 
 v1: list = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("rapport.numbering.api.urls")),

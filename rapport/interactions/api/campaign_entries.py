@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
-from rapport.core.api.serializers import refuse_unknown_keys
+from rapport.core.api.serializers import ActionSerializer, refuse_unknown_keys
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import ValidationFailed
 from rapport.interactions import campaign_entries, selectors, services
@@ -63,7 +63,7 @@ class CampaignEntrySerializer(serializers.Serializer):
         return entry.user.get_username() if entry.user is not None else ""
 
 
-class CampaignEntryDeleteCanceledSerializer(serializers.Serializer):
+class CampaignEntryDeleteCanceledSerializer(ActionSerializer):
     """The filters (combined with AND) of the canceled campaign entries to delete."""
 
     campaign_no = serializers.CharField(max_length=20, required=False, allow_blank=True)

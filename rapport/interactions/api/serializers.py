@@ -10,7 +10,9 @@ from rest_framework import serializers
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language
 from rapport.core.api.fields import CodeRelatedField
+from rapport.core.api.serializers import ActionSerializer, StrictFieldsMixin
 from rapport.core.choices import CorrespondenceType
+from rapport.core.dates import APIDateField
 from rapport.interactions.api.fields import AttachmentNoField
 from rapport.interactions.choices import DeliveryStatus, Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.filtersets import MAX_ENTRY_NO
@@ -270,7 +272,7 @@ def _choice_field(choices: Any, help_text: str) -> serializers.ChoiceField:
     )
 
 
-class InteractionWriteSerializer(serializers.Serializer):
+class InteractionWriteSerializer(ActionSerializer):
     """What creating (`POST interactions/`) or finishing (`POST interactions/<entry_no>/resume/`)
     an interaction takes. A field left out takes the template's (or Rapport's) default; `""`
     or null gives a blank value on purpose."""
@@ -293,7 +295,7 @@ class InteractionWriteSerializer(serializers.Serializer):
     correspondence_type = _choice_field(
         CorrespondenceType.choices, "Left out: the template's or the contact's (reference 2.1.4)."
     )
-    date = serializers.DateField(
+    date = APIDateField(
         required=False, allow_null=True, help_text="Left out: the user's work date."
     )
     time = serializers.TimeField(
@@ -351,15 +353,15 @@ class InteractionResumeSerializer(InteractionWriteSerializer):
     )
 
 
-class EvaluationSerializer(serializers.Serializer):
+class EvaluationSerializer(ActionSerializer):
     evaluation = serializers.ChoiceField(
         choices=Evaluation.choices, allow_blank=True, help_text='"" clears the evaluation.'
     )
 
 
-class InteractionCommentSerializer(serializers.ModelSerializer):
+class InteractionCommentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     line_no = serializers.IntegerField(read_only=True)
-    date = serializers.DateField(required=False, help_text="Left out: the user's work date.")
+    date = APIDateField(required=False, help_text="Left out: the user's work date.")
     comment = serializers.CharField(max_length=COMMENT_LENGTH)
 
     class Meta:
@@ -367,19 +369,18 @@ class InteractionCommentSerializer(serializers.ModelSerializer):
         fields = ["line_no", "date", "comment"]
 
 
-class DeleteCanceledSerializer(serializers.Serializer):
-    """The filters (combined with AND) of the canceled entries to delete."""
+class DeleteCanceledSerializer(ActionSerializer):
+    """The filters (combined with AND) of the canceled entries to delete; an unknown key or a
+    null value is refused (400), so a typo never widens the delete."""
 
     contact_no = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
+    date_from = APIDateField(required=False)
+    date_to = APIDateField(required=False)
     template_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     group_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     salesperson_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     campaign_no = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    entry_no = serializers.IntegerField(
-        min_value=1, max_value=MAX_ENTRY_NO, required=False, allow_null=True
-    )
+    entry_no = serializers.IntegerField(min_value=1, max_value=MAX_ENTRY_NO, required=False)
     dry_run = serializers.BooleanField(
         required=False, default=False, help_text="true counts what would be deleted."
     )
@@ -396,8 +397,8 @@ class DeleteCanceledResultSerializer(serializers.Serializer):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = APIDateField(required=False)
+    date_to = APIDateField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
@@ -407,25 +408,30 @@ class StatisticsQuerySerializer(serializers.Serializer):
 
 
 class MonthFiguresSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = serializers.CharField(help_text="YYYY-MM: the first month of the bucket.")
     no_of_interactions = serializers.IntegerField()
     cost = serializers.DecimalField(max_digits=COST_DIGITS, decimal_places=COST_PLACES)
     duration = serializers.DecimalField(max_digits=DURATION_DIGITS, decimal_places=0)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
-        data["month"] = instance.month.strftime("%Y-%m")
+        data["month"] = f"{instance.month.year:04d}-{instance.month.month:02d}"
         return data
 
 
 class StatisticsSerializer(serializers.Serializer):
     """Figures over the logged interactions in scope (canceled and postponed ones left out),
-    with `months`: count, cost and duration per month, for a chart."""
+    with `months`: count, cost and duration per `bucket` (month, quarter, year; decade,
+    century or millennium for very long ranges), for a chart: never more than 36 of them."""
 
     no_of_interactions = serializers.IntegerField()
     cost = serializers.DecimalField(max_digits=COST_DIGITS, decimal_places=COST_PLACES)
     duration = serializers.DecimalField(max_digits=DURATION_DIGITS, decimal_places=0)
     months = MonthFiguresSerializer(many=True)
+    bucket = serializers.ChoiceField(
+        choices=["month", "quarter", "year", "decade", "century", "millennium"],
+        help_text="What one item of `months` covers, from its `month` on.",
+    )
 
 
 class ContactStatisticsSerializer(StatisticsSerializer):

@@ -1,6 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from rapport.interactions.api.campaign_entries import (
+    CampaignEntryInteractionsView,
+    CampaignEntryViewSet,
+)
 from rapport.interactions.api.statistics import ContactStatisticsView, SalespersonStatisticsView
 from rapport.interactions.api.views import (
     InteractionGroupViewSet,
@@ -15,6 +19,7 @@ router.register(
     "interaction-templates", InteractionTemplateViewSet, basename="interaction-template"
 )
 router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("campaign-entries", CampaignEntryViewSet, basename="campaign-entry")
 
 template_languages = InteractionTemplateLanguageViewSet.as_view({"get": "list", "post": "create"})
 template_language = InteractionTemplateLanguageViewSet.as_view(
@@ -25,6 +30,11 @@ template_language = InteractionTemplateLanguageViewSet.as_view(
 # answers 404 (the project-wide pagination test expects key-less lists under that suffix).
 urlpatterns = [
     *router.urls,
+    path(
+        "campaign-entries/<int:entry_no>/interactions/",
+        CampaignEntryInteractionsView.as_view(),
+        name="campaign-entry-interactions",
+    ),
     path(
         "contacts/<str:no>/statistics/", ContactStatisticsView.as_view(), name="contact-statistics"
     ),

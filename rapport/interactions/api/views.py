@@ -4,6 +4,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -12,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rapport.core import permissions
+from rapport.core.api.serializers import refuse_body
 from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CodeKeyedViewSet
-from rapport.core.errors import DomainError, ValidationFailed
+from rapport.core.errors import DomainError, NotFoundError, ValidationFailed
 from rapport.interactions import selectors, services
 from rapport.interactions.api.serializers import (
     DeleteCanceledResultSerializer,
@@ -34,6 +37,7 @@ from rapport.interactions.filtersets import (
     InteractionLogFilterSet,
     InteractionTemplateFilterSet,
 )
+from rapport.interactions.log import postponed_visible_to
 from rapport.interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
@@ -308,11 +312,23 @@ class InteractionViewSet(
         if getattr(self, "swagger_fake_view", False):
             return InteractionLogEntry.objects.none()
         if "postponed" in self.request.query_params:
-            return selectors.interaction_list()
+            # Postponed entries as on the pages: a salesperson sees only their own.
+            visible = postponed_visible_to(self.request.user)
+            queryset = selectors.interaction_list()
+            return queryset.filter(Q(postponed=False) | visible) if visible else queryset
         return selectors.interaction_log()
 
     def get_object(self) -> Any:
+        """The entry of the URL; another salesperson's postponed entry is not there (404), as
+        on the Postponed Interactions page."""
         entry = selectors.interaction_get(self.kwargs["entry_no"])
+        visible = postponed_visible_to(self.request.user)
+        if (
+            entry.postponed
+            and visible
+            and not InteractionLogEntry.objects.filter(visible, pk=entry.pk).exists()
+        ):
+            raise NotFoundError(_("There is no interaction %(no)s.") % {"no": entry.entry_no})
         self.check_object_permissions(self.request, entry)
         return entry
 
@@ -369,6 +385,7 @@ class InteractionViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, entry_no: str) -> Response:
         """Cancel a logged interaction (409 for a postponed one)."""
+        refuse_body(request)
         with api_field_names(LOG_FIELD_NAMES):
             entry = services.interaction_cancel(actor=request.user, entry=self.get_object())
         return self._respond(entry)
@@ -378,6 +395,7 @@ class InteractionViewSet(
     def uncancel(self, request: Request, entry_no: str) -> Response:
         """Un-cancel an interaction: 409 while its campaign entry (or logged segment) is
         canceled."""
+        refuse_body(request)
         with api_field_names(LOG_FIELD_NAMES):
             entry = services.interaction_uncancel(actor=request.user, entry=self.get_object())
         return self._respond(entry)
@@ -395,11 +413,13 @@ class InteractionViewSet(
             )
         return self._respond(entry)
 
+    @extend_schema(methods=["GET"], responses=InteractionCommentSerializer(many=True))
     @extend_schema(
+        methods=["POST"],
         request=InteractionCommentSerializer,
-        responses={200: InteractionCommentSerializer(many=True), 201: InteractionCommentSerializer},
+        responses={201: InteractionCommentSerializer},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def comments(self, request: Request, entry_no: str) -> Response:
         """An interaction's comment lines; POST adds one (`comment`, optional `date`)."""
         entry = self.get_object()
@@ -413,16 +433,20 @@ class InteractionViewSet(
         lines = selectors.interaction_comments(entry)
         return Response(InteractionCommentSerializer(lines, many=True).data)
 
+    @extend_schema(parameters=[LINE_NO], methods=["GET"], responses=InteractionCommentSerializer)
     @extend_schema(
         parameters=[LINE_NO],
+        methods=["PATCH"],
         request=InteractionCommentSerializer,
-        responses={200: InteractionCommentSerializer, 204: None},
+        responses=InteractionCommentSerializer,
     )
+    @extend_schema(parameters=[LINE_NO], methods=["DELETE"], request=None, responses={204: None})
     @action(
         detail=True,
         methods=["get", "patch", "delete"],
         url_path=r"comments/(?P<line_no>[0-9]+)",
         url_name="comment",
+        filter_backends=[],
     )
     def comment(self, request: Request, entry_no: str, line_no: str) -> Response:
         """One comment line: PATCH changes its `comment` or `date`, DELETE removes it."""

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from rapport.attachments.models import Attachment
 from rapport.campaigns.models import CampaignEntry
-from rapport.campaigns.services import campaign_entry_cancel, campaign_entry_uncancel
 from rapport.contacts.models import Contact
 from rapport.contacts.services import contact_delete, contact_update
 from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
@@ -21,6 +20,7 @@ from rapport.core.services import user_update_preferences
 from rapport.interactions import selectors, services
 from rapport.interactions.log import now_rounded_up
 from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
+from rapport.interactions.services import campaign_entry_cancel, campaign_entry_uncancel
 
 from .conftest import log_snapshot
 

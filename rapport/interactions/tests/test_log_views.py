@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapport.campaigns.services import campaign_entry_cancel
 from rapport.core.services import user_update_preferences
 from rapport.interactions import services
 from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
+from rapport.interactions.services import campaign_entry_cancel
 
 from .conftest import log_snapshot
 

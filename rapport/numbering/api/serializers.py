@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from rapport.core.api.serializers import ActionSerializer
+from rapport.core.dates import APIDateField
 from rapport.numbering import rules, selectors
 from rapport.numbering.models import CODE_LENGTH, NumberSeries
 from rapport.numbering.services import DESCRIPTION_LENGTH, MAX_LINE_NO, MAX_LINES
@@ -25,7 +27,7 @@ class NumberSeriesLineSerializer(serializers.Serializer):
         max_value=MAX_LINE_NO,
         help_text="Identifies a stored line; leave out to add a line.",
     )
-    starting_date = serializers.DateField(
+    starting_date = APIDateField(
         required=False, allow_null=True, help_text="The line applies from this date; null: always."
     )
     starting_no = _number("The first number, with digits, e.g. SEG00001.", allow_blank=False)
@@ -37,7 +39,7 @@ class NumberSeriesLineSerializer(serializers.Serializer):
     last_no_used = _number(
         "The last number handed out; blank: none yet. Leave out to keep the stored value."
     )
-    last_date_used = serializers.DateField(required=False, allow_null=True)
+    last_date_used = APIDateField(required=False, allow_null=True)
     open = serializers.BooleanField(
         read_only=True, help_text="False once the line has handed out its ending_no."
     )
@@ -86,8 +88,8 @@ class NumberSeriesSerializer(serializers.Serializer):
         return self._preview(instance).problem
 
 
-class DrawRequestSerializer(serializers.Serializer):
-    date = serializers.DateField(
+class DrawRequestSerializer(ActionSerializer):
+    date = APIDateField(
         required=False,
         allow_null=True,
         help_text="The date of the number; default: your work date.",

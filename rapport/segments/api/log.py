@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rapport.core import permissions
+from rapport.core.api.serializers import ActionSerializer, refuse_body
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.interactions import selectors as interaction_selectors
@@ -31,7 +32,7 @@ ENTRY_NO = OpenApiParameter(
 JOB_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Job id.")
 
 
-class LogRequestSerializer(serializers.Serializer):
+class LogRequestSerializer(ActionSerializer):
     deliver = serializers.BooleanField(
         required=False, default=False, help_text="Not yet: arrives with the delivery issue."
     )
@@ -101,11 +102,12 @@ class LoggedSegmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoggedSegmentDeleteCanceledSerializer(serializers.Serializer):
-    entry_no = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    segment_no = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=20
-    )
+class LoggedSegmentDeleteCanceledSerializer(ActionSerializer):
+    """The filters of the canceled logged segments to delete; an unknown key or a null value
+    is refused (400), so a typo never widens the delete."""
+
+    entry_no = serializers.IntegerField(required=False, min_value=1)
+    segment_no = serializers.CharField(required=False, allow_blank=True, max_length=20)
     dry_run = serializers.BooleanField(required=False, default=False)
 
 
@@ -134,13 +136,7 @@ class SegmentLogView(NoticesMixin, APIView):
         attempts, or `follow_up_evaluation` or worse; `follow_up_copy_setup` copies the
         interaction setup. `dry_run` checks and counts, writing nothing. A segment of 20,000
         lines or more answers 202 with a job to poll at `jobs/<id>/`."""
-        data = request.data if isinstance(request.data, dict) else None
-        if data is None:
-            raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
-        unknown = sorted(set(data) - set(LogRequestSerializer().fields))
-        if unknown:
-            raise ValidationFailed({key: ["Unknown field."] for key in unknown})
-        serializer = LogRequestSerializer(data=data)
+        serializer = LogRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = dict(serializer.validated_data)
         if options.pop("deliver"):
@@ -212,6 +208,7 @@ class LoggedSegmentCancelView(_LoggedSegmentView):
     @extend_schema(request=None, responses=LoggedSegmentSerializer)
     def post(self, request: Request, entry_no: int) -> Response:
         """Cancel the logged segment with its interactions and campaign entries."""
+        refuse_body(request)
         logged = log.logged_segment_cancel(actor=request.user, logged_segment=self.logged(entry_no))
         return self.respond(logged)
 
@@ -221,6 +218,7 @@ class LoggedSegmentUncancelView(_LoggedSegmentView):
     @extend_schema(request=None, responses=LoggedSegmentSerializer)
     def post(self, request: Request, entry_no: int) -> Response:
         """Un-cancel the logged segment with its interactions and campaign entries."""
+        refuse_body(request)
         logged = log.logged_segment_uncancel(
             actor=request.user, logged_segment=self.logged(entry_no)
         )

@@ -12,13 +12,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rapport.core import permissions
+from rapport.core.api.serializers import ActionSerializer, refuse_body
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import ValidationFailed
 from rapport.segments import selection, selectors
@@ -39,7 +40,7 @@ FILTERS_HELP = (
 # --- Serializers ---------------------------------------------------------------------------------
 
 
-class AddContactsSerializer(serializers.Serializer):
+class AddContactsSerializer(ActionSerializer):
     filters = serializers.JSONField(required=False, default=dict, help_text=FILTERS_HELP)
     allow_existing = serializers.BooleanField(required=False, default=False)
     expand_companies = serializers.BooleanField(required=False, default=False)
@@ -50,7 +51,7 @@ class AddContactsSerializer(serializers.Serializer):
     )
 
 
-class RemoveContactsSerializer(serializers.Serializer):
+class RemoveContactsSerializer(ActionSerializer):
     filters = serializers.JSONField(required=False, default=dict, help_text=FILTERS_HELP)
     entire_companies = serializers.BooleanField(required=False, default=False)
     dry_run = serializers.BooleanField(
@@ -102,7 +103,7 @@ class GoBackResultSerializer(serializers.Serializer):
     lines_restored = serializers.IntegerField()
 
 
-class SaveCriteriaSerializer(serializers.Serializer):
+class SaveCriteriaSerializer(ActionSerializer):
     code = serializers.CharField(max_length=10)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -119,7 +120,7 @@ class SavedCriteriaSerializer(serializers.ModelSerializer):
         return int(count) if count is not None else obj.actions.count()
 
 
-class ReuseCriteriaSerializer(serializers.Serializer):
+class ReuseCriteriaSerializer(ActionSerializer):
     code = serializers.CharField(max_length=20)
 
 
@@ -130,7 +131,7 @@ class ReuseCriteriaResultSerializer(serializers.Serializer):
     actions = SelectionResultSerializer(many=True)
 
 
-class ReuseLoggedSegmentSerializer(serializers.Serializer):
+class ReuseLoggedSegmentSerializer(ActionSerializer):
     entry_no = serializers.IntegerField(min_value=1)
 
 
@@ -178,7 +179,13 @@ class AddContactsView(SegmentActionView):
     """Add Contacts (reference 2.4.1): the contacts that pass the filters, with NAV's options.
     `dry_run` answers the same counts without writing (the preview)."""
 
-    @extend_schema(request=AddContactsSerializer, responses=SelectionResultSerializer)
+    @extend_schema(
+        request=AddContactsSerializer,
+        responses={
+            200: OpenApiResponse(SelectionResultSerializer, description="A dry run's counts."),
+            201: OpenApiResponse(SelectionResultSerializer, description="Lines were added."),
+        },
+    )
     def post(self, request: Request, no: str) -> Response:
         segment = selectors.segment_get(no)
         data = self.validated(AddContactsSerializer, request)
@@ -219,6 +226,7 @@ class GoBackView(SegmentActionView):
 
     @extend_schema(request=None, responses=GoBackResultSerializer)
     def post(self, request: Request, no: str) -> Response:
+        refuse_body(request)
         segment = selectors.segment_get(no)
         result = selection.segment_go_back(actor=request.user, segment=segment)
         return Response(
@@ -269,7 +277,7 @@ class ReuseCriteriaView(SegmentActionView):
 class ReuseLoggedSegmentView(SegmentActionView):
     """One line per interaction of a logged segment (reference 2.4.5)."""
 
-    @extend_schema(request=ReuseLoggedSegmentSerializer, responses=SelectionResultSerializer)
+    @extend_schema(request=ReuseLoggedSegmentSerializer, responses={201: SelectionResultSerializer})
     def post(self, request: Request, no: str) -> Response:
         segment = selectors.segment_get(no)
         data = self.validated(ReuseLoggedSegmentSerializer, request)

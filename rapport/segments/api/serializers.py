@@ -10,6 +10,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from rapport.core.api.serializers import refuse_unknown_keys
+from rapport.core.dates import APIDateField
 from rapport.core.errors import DomainError, ValidationFailed
 from rapport.segments.models import Segment, SegmentLine
 
@@ -58,9 +60,7 @@ def service_values(data: Any, names: dict[str, str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed(_body_error())
     values: dict[str, Any] = {}
-    unknown = [key for key in data if key not in names]
-    if unknown:
-        raise ValidationFailed({key: ["Unknown field."] for key in unknown})
+    refuse_unknown_keys(data, names)
     for key, value in data.items():
         name = names[key]
         values[name] = "" if value is None and name in RELATIONS else value
@@ -81,11 +81,21 @@ def api_error(error: DomainError, names: dict[str, str]) -> DomainError:
 
 
 class SegmentSerializer(serializers.ModelSerializer):
-    salesperson_code = serializers.CharField(source="salesperson.code", default=None)
-    campaign_no = serializers.CharField(source="campaign.no", default=None)
-    template_code = serializers.CharField(source="template.code", default=None)
-    group_code = serializers.CharField(source="group.code", default=None)
-    language_code_default = serializers.CharField(source="language.code", default=None)
+    salesperson_code = serializers.CharField(
+        source="salesperson.code", default=None, allow_null=True, read_only=True
+    )
+    campaign_no = serializers.CharField(
+        source="campaign.no", default=None, allow_null=True, read_only=True
+    )
+    template_code = serializers.CharField(
+        source="template.code", default=None, allow_null=True, read_only=True
+    )
+    group_code = serializers.CharField(
+        source="group.code", default=None, allow_null=True, read_only=True
+    )
+    language_code_default = serializers.CharField(
+        source="language.code", default=None, allow_null=True, read_only=True
+    )
     subject_default = serializers.CharField(source="subject")
     correspondence_type_default = serializers.CharField(source="correspondence_type")
     unit_cost = serializers.DecimalField(source="cost", max_digits=18, decimal_places=2)
@@ -127,14 +137,30 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 
 class SegmentLineSerializer(serializers.ModelSerializer):
-    contact_no = serializers.CharField(source="contact.no", default=None)
-    contact_name = serializers.CharField(source="contact.name", default=None)
-    contact_company_no = serializers.CharField(source="contact_company.no", default=None)
-    salesperson_code = serializers.CharField(source="salesperson.code", default=None)
-    campaign_no = serializers.CharField(source="campaign.no", default=None)
-    template_code = serializers.CharField(source="template.code", default=None)
-    group_code = serializers.CharField(source="group.code", default=None)
-    language_code = serializers.CharField(source="language.code", default=None)
+    contact_no = serializers.CharField(
+        source="contact.no", default=None, allow_null=True, read_only=True
+    )
+    contact_name = serializers.CharField(
+        source="contact.name", default=None, allow_null=True, read_only=True
+    )
+    contact_company_no = serializers.CharField(
+        source="contact_company.no", default=None, allow_null=True, read_only=True
+    )
+    salesperson_code = serializers.CharField(
+        source="salesperson.code", default=None, allow_null=True, read_only=True
+    )
+    campaign_no = serializers.CharField(
+        source="campaign.no", default=None, allow_null=True, read_only=True
+    )
+    template_code = serializers.CharField(
+        source="template.code", default=None, allow_null=True, read_only=True
+    )
+    group_code = serializers.CharField(
+        source="group.code", default=None, allow_null=True, read_only=True
+    )
+    language_code = serializers.CharField(
+        source="language.code", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = SegmentLine
@@ -165,12 +191,11 @@ class SegmentLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SegmentWriteSerializer(serializers.Serializer):
-    """Documents the body of create (with `no`) and update (with `apply_to_lines`)."""
+class SegmentHeaderSerializer(serializers.Serializer):
+    """The header fields a client may give on create and on update."""
 
-    no = serializers.CharField(required=False, help_text="Typed number (else Segment Nos.).")
     description = serializers.CharField(required=False)
-    date = serializers.DateField(required=False)
+    date = APIDateField(required=False)
     salesperson_code = serializers.CharField(required=False, allow_null=True)
     campaign_no = serializers.CharField(required=False, allow_null=True)
     template_code = serializers.CharField(required=False, allow_null=True)
@@ -183,17 +208,33 @@ class SegmentWriteSerializer(serializers.Serializer):
     initiated_by = serializers.CharField(required=False)
     campaign_target = serializers.BooleanField(required=False)
     campaign_response = serializers.BooleanField(required=False)
+
+
+class SegmentCreateSerializer(SegmentHeaderSerializer):
+    """The body of create: the header, and `no` when the number is typed."""
+
+    no = serializers.CharField(required=False, help_text="Typed number (else Segment Nos.).")
+
+
+class SegmentUpdateSerializer(SegmentHeaderSerializer):
+    """The body of a header change: the fields to change, and `apply_to_lines`."""
+
     apply_to_lines = serializers.BooleanField(
         required=False,
-        help_text="Update only: write the changes to the affected lines (true) or not (false). "
+        help_text="Write the changes to the affected lines (true) or not (false). "
         "Left out while lines are affected: 409 with `affected_lines`.",
     )
 
 
-class SegmentLineWriteSerializer(serializers.Serializer):
-    """Documents the body of a line: POST `{"contact_no"}` adds one; PATCH personalises."""
+class SegmentLineAddSerializer(serializers.Serializer):
+    """The body that adds a line by hand."""
 
-    contact_no = serializers.CharField(required=False)
+    contact_no = serializers.CharField(help_text="The contact of the new line.")
+
+
+class SegmentLineWriteSerializer(serializers.Serializer):
+    """The body that personalises a line (PATCH): the fields to change."""
+
     template_code = serializers.CharField(required=False, allow_null=True)
     description = serializers.CharField(required=False)
     salesperson_code = serializers.CharField(required=False, allow_null=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -16,16 +17,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rapport.core import permissions
+from rapport.core.api.pagination import PageNumberPagination
+from rapport.core.api.serializers import refuse_unknown_keys
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import DomainError, ValidationFailed
 from rapport.segments import selectors, services
 from rapport.segments.api.serializers import (
     HEADER_NAMES,
     LINE_NAMES,
+    SegmentCreateSerializer,
+    SegmentLineAddSerializer,
     SegmentLineSerializer,
     SegmentLineWriteSerializer,
     SegmentSerializer,
-    SegmentWriteSerializer,
+    SegmentUpdateSerializer,
     api_error,
     service_values,
 )
@@ -41,9 +46,7 @@ def _validated(serializer_class: Any, data: Any, names: dict[str, str], extra: t
     """The body checked for types by `serializer_class`, refusing unknown names (400)."""
     if not isinstance(data, dict):
         raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
-    unknown = sorted(set(data) - set(names) - set(extra))
-    if unknown:
-        raise ValidationFailed({key: ["Unknown field."] for key in unknown})
+    refuse_unknown_keys(data, [*names, *extra])
     serializer = serializer_class(data=data, partial=True)
     serializer.is_valid(raise_exception=True)
     return {key: serializer.validated_data[key] for key in data if key in serializer.validated_data}
@@ -60,6 +63,8 @@ class SegmentListView(_SegmentAPIView):
     """Active segments: list (paginated, `?search=` in number and description) and create
     (number typed or from Segment Nos.; a template fills the header)."""
 
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=SegmentSerializer(many=True))
     def get(self, request: Request) -> Response:
         queryset = selectors.segment_list()
@@ -68,15 +73,13 @@ class SegmentListView(_SegmentAPIView):
             from django.db.models import Q
 
             queryset = queryset.filter(Q(no__icontains=search) | Q(description__icontains=search))
-        from rapport.core.api.pagination import PageNumberPagination
-
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(SegmentSerializer(page, many=True).data)
 
-    @extend_schema(request=SegmentWriteSerializer, responses={201: SegmentSerializer})
+    @extend_schema(request=SegmentCreateSerializer, responses={201: SegmentSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(SegmentWriteSerializer, request.data, HEADER_NAMES, ("no",))
+        data = _validated(SegmentCreateSerializer, request.data, HEADER_NAMES, ("no",))
         no = data.pop("no", "")
         values = service_values(data, HEADER_NAMES)
         try:
@@ -95,10 +98,10 @@ class SegmentDetailView(_SegmentAPIView):
     def get(self, request: Request, no: str) -> Response:
         return Response(SegmentSerializer(self.segment(no)).data)
 
-    @extend_schema(request=SegmentWriteSerializer, responses=SegmentSerializer)
+    @extend_schema(request=SegmentUpdateSerializer, responses=SegmentSerializer)
     def patch(self, request: Request, no: str) -> Response:
         segment = self.segment(no)
-        data = _validated(SegmentWriteSerializer, request.data, HEADER_NAMES, ("apply_to_lines",))
+        data = _validated(SegmentUpdateSerializer, request.data, HEADER_NAMES, ("apply_to_lines",))
         apply_to_lines = data.pop("apply_to_lines", None)
         values = service_values(data, HEADER_NAMES)
         try:
@@ -120,26 +123,23 @@ class SegmentLineListView(_SegmentAPIView):
     """The segment's lines (paginated, in line order); POST `{"contact_no"}` adds a line by
     hand (a criteria action)."""
 
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=SegmentLineSerializer(many=True))
     def get(self, request: Request, no: str) -> Response:
-        from rapport.core.api.pagination import PageNumberPagination
-
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
             selectors.segment_lines(self.segment(no)), request, view=self
         )
         return paginator.get_paginated_response(SegmentLineSerializer(page, many=True).data)
 
-    @extend_schema(request=SegmentLineWriteSerializer, responses={201: SegmentLineSerializer})
+    @extend_schema(request=SegmentLineAddSerializer, responses={201: SegmentLineSerializer})
     def post(self, request: Request, no: str) -> Response:
         segment = self.segment(no)
         data = request.data if isinstance(request.data, dict) else {}
-        unknown = sorted(set(data) - {"contact_no"})
-        if unknown or not isinstance(data.get("contact_no"), str):
-            fields = {key: ["Unknown field."] for key in unknown}
-            if not isinstance(data.get("contact_no"), str):
-                fields["contact_no"] = ["Give the contact no. of the new line."]
-            raise ValidationFailed(fields)
+        refuse_unknown_keys(data, ["contact_no"])
+        if not isinstance(data.get("contact_no"), str):
+            raise ValidationFailed({"contact_no": [_("Give the contact no. of the new line.")]})
         try:
             line = services.segment_line_add(
                 actor=request.user, segment=segment, contact=data["contact_no"]
