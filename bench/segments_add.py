@@ -1,8 +1,8 @@
-"""Segments, Add Contacts: adding 100,000 of 1,000,000 contacts to a segment with
+"""Segments, Add contacts: adding 100,000 of 1,000,000 contacts to a segment with
 `segment_add_contacts` (filter `contact.country_code=NL`, with the skip rules: privacy blocked,
 excluded, no e-mail, already on the segment), against a hand-written INSERT … SELECT of the
 same lines (with the same values and NAV's line order) plus their Segment History rows —
-the least any Add Contacts can cost. Both measured in the same run.
+the least any Add contacts can cost. Both measured in the same run.
 
 Sizes: BENCH_SEGMENT_ADD_CONTACTS (default 1,000,000) and BENCH_SEGMENT_ADD_SELECTED (default a
 tenth of them); BENCH_SEGMENT_ADD_RUNS (default 3). A quick run:

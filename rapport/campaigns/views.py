@@ -117,7 +117,7 @@ class CampaignDetailView(ObjectDetailView):
             actions.append(Action(_("Interaction log"), log, icon="journal-text"))
         actions.append(
             Action(
-                _("Campaign Entries"),
+                _("Campaign entries"),
                 f"{reverse('interactions:campaign-entry-list')}?{urlencode({'campaign_no': no})}",
                 icon="list-check",
             )

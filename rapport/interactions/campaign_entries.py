@@ -1,5 +1,5 @@
-"""Campaign entries (reference 1.13, NAV page 5089 Campaign Entries and report 5189 Delete
-Campaign Entries): reading them with their interactions, cancel and un-cancel (cascading to
+"""Campaign entries (reference 1.13, NAV page 5089 Campaign entries and report 5189 Delete
+Campaign entries): reading them with their interactions, cancel and un-cancel (cascading to
 their interactions), and deleting canceled ones with their interactions.
 
 A campaign entry is one logging of a campaign: a single interaction with a campaign gets one of
@@ -59,7 +59,7 @@ FILTERS = ("campaign_no", "entry_no", "canceled")
 """The filters of the campaign entry list (API `?campaign_no=`, the list page)."""
 
 DELETE_CANCELED_FILTERS = ("campaign_no", "entry_no")
-"""The filters of Delete Campaign Entries (report 5189: Entry No., Campaign No.)."""
+"""The filters of Delete campaign entries (report 5189: Entry No., Campaign No.)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def _set_canceled(current: CampaignEntry, canceled: bool) -> None:
 
 @transaction.atomic
 def campaign_entry_cancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
-    """Cancel a campaign entry (NAV: Switch Check Mark in Canceled on Campaign Entries): the
+    """Cancel a campaign entry (NAV: Switch Check Mark in Canceled on Campaign entries): the
     entry and all its interactions are marked canceled (two set-based UPDATEs; nothing is
     deleted) and count in no statistic; its interactions cannot be un-canceled one by one
     while it is canceled. A canceled entry stays as it is. Needs the interactions capability;
@@ -281,14 +281,14 @@ def campaign_entry_uncancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntr
 
 
 # ---------------------------------------------------------------------------------------------
-# Delete Campaign Entries (canceled ones)
+# Delete campaign entries (canceled ones)
 
 
 def deletable_campaign_entries(
     *, actor: Any, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[CampaignEntry]:
     """The canceled campaign entries that match `filters` (`campaign_no`, `entry_no`) and that
-    Delete Campaign Entries would delete: none with an interaction that is not canceled (or is
+    Delete campaign entries would delete: none with an interaction that is not canceled (or is
     postponed); for a salesperson only their own (`actor=None`: the command line, all)."""
     cleaned = _clean_filters(filters or {}, DELETE_CANCELED_FILTERS)
     live = InteractionLogEntry.objects.filter(campaign_entry=OuterRef("pk")).filter(
@@ -305,7 +305,7 @@ def campaign_entries_delete_canceled(
     *, actor: Any, filters: Mapping[str, Any] | None = None, dry_run: bool = False
 ) -> int:
     """Delete the canceled campaign entries that match `filters` (NAV report 5189 Delete
-    Campaign Entries; all canceled ones without filters) with their interactions, and return
+    Campaign entries; all canceled ones without filters) with their interactions, and return
     how many entries; `dry_run` only counts them.
 
     Filters: `campaign_no`, `entry_no` (an unknown name or a bad value is refused,

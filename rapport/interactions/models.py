@@ -51,7 +51,7 @@ class InteractionGroup(models.Model):
 
 class InteractionTemplate(models.Model):
     """The defaults of one kind of interaction: group, cost, duration, flow, channel, language
-    (with its attachment), what the Create Interaction wizard does, and a campaign."""
+    (with its attachment), what the Create interaction wizard does, and a campaign."""
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     group = models.ForeignKey(

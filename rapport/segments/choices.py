@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaAction(models.TextChoices):
     """What one criteria action did to the segment's lines (reference 1.11, 2.4)."""
 
-    ADD = "add", _("Add Contacts")
-    REDUCE = "reduce", _("Reduce Contacts")
-    REFINE = "refine", _("Refine Contacts")
+    ADD = "add", _("Add contacts")
+    REDUCE = "reduce", _("Reduce contacts")
+    REFINE = "refine", _("Refine contacts")
     ADD_LINE = "add_line", _("Add a line")
     REMOVE_LINE = "remove_line", _("Remove a line")
-    REUSE_LOGGED_SEGMENT = "reuse_logged_segment", _("Reuse Logged Segment")
+    REUSE_LOGGED_SEGMENT = "reuse_logged_segment", _("Reuse logged segment")
 
 
 class HistoryAction(models.TextChoices):

@@ -449,7 +449,7 @@ def _create_follow_up(
     copy_setup: bool,
 ) -> Segment:
     """Reference 2.5 step 8: a new segment numbered from Segment Nos. with the contacts of the
-    logged segment (Reuse Logged Segment), limited to the outcome asked for."""
+    logged segment (Reuse logged segment), limited to the outcome asked for."""
     from rapport.segments.selection import segment_reuse_logged_segment
 
     fields: dict[str, Any] = {

@@ -310,7 +310,7 @@ class SegmentHistory(InteractionFields):
 
 
 class SavedSegmentCriteria(models.Model):
-    """Saved Segment Criteria (reference 1.11): a segment's criteria actions under a code, to
+    """Saved segment criteria (reference 1.11): a segment's criteria actions under a code, to
     replay on another segment."""
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)

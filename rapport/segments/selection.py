@@ -1,5 +1,5 @@
-"""Selecting a segment's contacts by criteria (reference 2.4): Add Contacts, Reduce and Refine
-Contacts, Go back, Save and Reuse Criteria, Reuse a Logged Segment.
+"""Selecting a segment's contacts by criteria (reference 2.4): Add contacts, Reduce and Refine
+Contacts, Go back, Save and Reuse criteria, Reuse a Logged Segment.
 
 Every operation is one transaction and a constant number of set-based statements, whatever the
 number of contacts (ARCHITECTURE.md, performance rules): the selection is one queryset (the
@@ -481,7 +481,7 @@ class SkippedContact:
 class SelectionResult:
     """What a criteria action did (or, in a dry run, would do): lines added and removed,
     contacts skipped per reason (`SkipReason`; each contact counted once, under its first
-    reason), and in a dry run of Add Contacts up to `PREVIEW_LIMIT` of the skipped contacts."""
+    reason), and in a dry run of Add contacts up to `PREVIEW_LIMIT` of the skipped contacts."""
 
     action: str
     dry_run: bool = False
@@ -574,7 +574,7 @@ def _set_counts(action: SegmentCriteriaAction, *, inserted: int = 0, removed: in
 
 
 # ---------------------------------------------------------------------------------------------
-# Add Contacts (reference 2.4.1)
+# Add contacts (reference 2.4.1)
 
 
 def _candidates(
@@ -699,7 +699,7 @@ def segment_add_contacts(
     ignore_exclusion: bool = False,
     dry_run: bool = False,
 ) -> SelectionResult:
-    """Add Contacts (reference 2.4.1): one line per contact that passes the contact filters
+    """Add contacts (reference 2.4.1): one line per contact that passes the contact filters
     and, for each other section with a filter, has a matching related row. Options as NAV:
     `expand_companies` takes every contact with the Company No. of a selected contact;
     `allow_related_companies` adds the company of each selected person; without
@@ -778,7 +778,7 @@ def segment_reduce_contacts(
     entire_companies: bool = False,
     dry_run: bool = False,
 ) -> SelectionResult:
-    """Reduce Contacts (reference 2.4.2): remove the lines whose contact passes the filters
+    """Reduce contacts (reference 2.4.2): remove the lines whose contact passes the filters
     (evaluated only against the segment's contacts; with `entire_companies` a match on any
     contact of a company removes all the company's lines). The removed lines are kept whole
     in the history. Without any filter every line matches (NAV)."""
@@ -806,7 +806,7 @@ def segment_refine_contacts(
     entire_companies: bool = False,
     dry_run: bool = False,
 ) -> SelectionResult:
-    """Refine Contacts (reference 2.4.2): keep only the lines whose contact passes the filters
+    """Refine contacts (reference 2.4.2): keep only the lines whose contact passes the filters
     (with `entire_companies`: whose company has a contact that passes them), removing the rest;
     lines without a contact never match."""
     _check_actor(actor)
@@ -829,7 +829,7 @@ def segment_refine_contacts(
 
 
 def criteria_action_label(action: SegmentCriteriaAction) -> str:
-    """ "Add Contacts: 37 lines" — what the action did, for the Go back question."""
+    """ "Add contacts: 37 lines" — what the action did, for the Go back question."""
     try:
         name = str(CriteriaAction(action.action).label)
     except ValueError:

@@ -84,7 +84,7 @@ def test_build_personalise_and_log_a_segment_with_a_follow_up(
 
     # Active segments → New segment.
     page.goto("/segments/")
-    expect(page.locator("h1")).to_have_text("Active Segments")
+    expect(page.locator("h1")).to_have_text("Active segments")
     page.locator("main a.btn-primary").first.click()
     page.locator("#id_description").fill("Spring fair invitations")
     page.locator("#id_template").select_option("INVITE")
@@ -95,7 +95,7 @@ def test_build_personalise_and_log_a_segment_with_a_follow_up(
     assert (segment.template.code, str(segment.cost)) == ("INVITE", "1.20")
 
     # Add contacts by country and mailing group: the preview first.
-    page.get_by_role("link", name="Add Contacts").click()
+    page.get_by_role("link", name="Add contacts").click()
     page.locator("#id_contact__country_code").fill("NL|BE")
     page.locator("#id_mailing_group__code").fill("NEWS")
     page.get_by_role("button", name="Preview").click()

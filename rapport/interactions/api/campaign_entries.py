@@ -113,7 +113,7 @@ def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
 class CampaignEntryViewSet(
     NoticesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Campaign entries (reference 1.13, NAV page Campaign Entries), newest first, keyed by
+    """Campaign entries (reference 1.13, NAV page Campaign entries), newest first, keyed by
     `entry_no`. They change only through the actions: `cancel/` and `uncancel/` cascade to the
     entry's interactions; `delete-canceled/` deletes canceled ones with their interactions."""
 

@@ -320,7 +320,7 @@ class InteractionViewSet(
 
     def get_object(self) -> Any:
         """The entry of the URL; another salesperson's postponed entry is not there (404), as
-        on the Postponed Interactions page."""
+        on the Postponed interactions page."""
         entry = selectors.interaction_get(self.kwargs["entry_no"])
         visible = postponed_visible_to(self.request.user)
         if (

@@ -1,5 +1,5 @@
 """Forms of the interaction log pages: the log's and the postponed list's filter panels, the
-Delete Interaction Log Entries request page, Evaluate, and comment lines. They only parse what
+Delete interaction log entries request page, Evaluate, and comment lines. They only parse what
 was typed; the rules are the services' (their refusals land next to the field they name).
 
 Filter fields carry the API's query names (`contact_no`, `salesperson_code`, ...), so other
@@ -97,7 +97,7 @@ CANCELED_CHOICES = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 class InteractionLogFilterForm(_DateRangeMixin, _CodeFiltersMixin, BootstrapFormMixin, forms.Form):
-    """The filter panel of Interaction Log Entries (the API's filter names)."""
+    """The filter panel of Interaction log entries (the API's filter names)."""
 
     contact_no = _code_field("contact_no")
     company_no = _code_field("company_no")
@@ -123,7 +123,7 @@ class InteractionLogFilterForm(_DateRangeMixin, _CodeFiltersMixin, BootstrapForm
 
 
 class PostponedFilterForm(_CodeFiltersMixin, BootstrapFormMixin, forms.Form):
-    """The filter panel of Postponed Interactions."""
+    """The filter panel of Postponed interactions."""
 
     contact_no = _code_field("contact_no")
     salesperson_code = _code_field("salesperson_code")
@@ -145,7 +145,7 @@ DELETE_FIELDS = (
 
 
 class DeleteCanceledForm(_DateRangeMixin, _CodeFiltersMixin, BootstrapFormMixin, forms.Form):
-    """Delete Interaction Log Entries (reference 2.7, report 5190): the filters of
+    """Delete interaction log entries (reference 2.7, report 5190): the filters of
     `services.interactions_delete_canceled`."""
 
     entry_no = forms.IntegerField(

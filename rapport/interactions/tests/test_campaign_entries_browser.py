@@ -24,8 +24,8 @@ def test_cancel_a_campaign_entry_and_delete_it(
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, w.admin)
     page.goto("/campaigns/CP1/")
-    page.get_by_role("link", name="Campaign Entries").first.click()
-    expect(page.locator("h1")).to_have_text("Campaign Entries")
+    page.get_by_role("link", name="Campaign entries").first.click()
+    expect(page.locator("h1")).to_have_text("Campaign entries")
     screenshot(page, "list")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name=str(entry.campaign_entry.entry_no), exact=True).click()

@@ -1,4 +1,4 @@
-"""Campaign entries (reference 1.13, NAV page Campaign Entries, report Delete Campaign Entries):
+"""Campaign entries (reference 1.13, NAV page Campaign entries, report Delete campaign entries):
 cancel and un-cancel cascading to the interactions, the refusals (which change nothing), and
 deleting canceled entries with their interactions."""
 

@@ -1,4 +1,4 @@
-"""Campaign Entries pages: the list with filters (reached from the campaign card), the entry
+"""Campaign entries pages: the list with filters (reached from the campaign card), the entry
 card with its interactions, Cancel / Uncancel, and Delete canceled campaign entries (the count
 first, then the deletion), with the role rules of the interaction log."""
 

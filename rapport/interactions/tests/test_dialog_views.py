@@ -86,7 +86,7 @@ def test_from_a_contact_the_contact_is_fixed_and_the_start_values_are_set(mila: 
     response = mila.get(CREATE, {"contact_no": "P3"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Create Interaction" in html
+    assert "Create interaction" in html
     contact_input = re.search(r'<input[^>]*name="contact"[^>]*>', html).group(0)  # type: ignore[union-attr]
     assert "disabled" in contact_input
     assert 'value="P3 – Carla"' in contact_input

@@ -1,6 +1,6 @@
-"""The interaction log pages (reference 2.7): Interaction Log Entries (filters, search, sort,
+"""The interaction log pages (reference 2.7): Interaction log entries (filters, search, sort,
 per-row cancel / un-cancel), the entry's card, cancel / un-cancel, evaluate, comments, Delete
-Interaction Log Entries, and the "Interactions this month" tile."""
+Interaction log entries, and the "Interactions this month" tile."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_log_lists_logged_entries_newest_first_never_postponed(w, client_for) ->
     assert response.status_code == 200
     assert entry_nos(response) == [second.entry_no, first.entry_no]
     content = response.content.decode()
-    assert "Interaction Log Entries" in content
+    assert "Interaction log entries" in content
     assert "Draft call" not in content
     assert draft.entry_no not in entry_nos(response)
     # A read-only user sees no change buttons and no batch delete.

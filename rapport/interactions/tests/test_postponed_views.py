@@ -1,4 +1,4 @@
-"""The Postponed Interactions pages (reference 2.2): the list with its filters, delete with
+"""The Postponed interactions pages (reference 2.2): the list with its filters, delete with
 confirmation, what a salesperson sees, and the Role Center tile."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_the_list_shows_only_postponed_entries(w, client_for) -> None:
     assert response.status_code == 200
     assert entry_nos(response) == [second.entry_no, first.entry_no]
     content = response.content.decode()
-    assert "Postponed Interactions" in content
+    assert "Postponed interactions" in content
     assert "Logged call" not in content and logged.entry_no not in entry_nos(response)
     assert "Carla" in content and "ada" in content  # contact and the user who saved it
     assert 'data-testid="delete"' not in content  # read-only: no actions

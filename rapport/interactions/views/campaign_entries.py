@@ -1,5 +1,5 @@
-"""Campaign Entries pages (reference 1.13, NAV page 5089 Campaign Entries and report 5189 Delete
-Campaign Entries): the list of all campaign entries with filters (the campaign card's action
+"""Campaign entries pages (reference 1.13, NAV page 5089 Campaign entries and report 5189 Delete
+Campaign entries): the list of all campaign entries with filters (the campaign card's action
 bar opens it filtered on the campaign), the entry card with its interactions, Cancel /
 Uncancel (cascading to the interactions), and Delete canceled campaign entries (the count
 first, then the deletion).
@@ -111,12 +111,12 @@ class CampaignEntryFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class CampaignEntryListView(ObjectListView):
-    """Campaign Entries (NAV page 5089): every campaign entry, newest first, with its
+    """Campaign entries (NAV page 5089): every campaign entry, newest first, with its
     interactions counted as NAV does (those canceled as the entry is)."""
 
     model = CampaignEntry
     template_name = "interactions/campaign_entries/entry_list.html"
-    title = gettext_lazy("Campaign Entries")
+    title = gettext_lazy("Campaign entries")
     columns = [
         Column("entry_no", gettext_lazy("Entry No."), sort="entry_no", link=True, align_end=True),
         Column("campaign__no", gettext_lazy("Campaign No."), sort="campaign__no"),

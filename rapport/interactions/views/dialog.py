@@ -211,7 +211,7 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
     # -- what differs between creating and resuming
 
     def title(self) -> str:
-        return _("Create Interaction")
+        return _("Create interaction")
 
     def initial_values(self, entry_point: EntryPoint) -> dict[str, Any]:
         user = self.request.user

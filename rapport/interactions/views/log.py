@@ -1,6 +1,6 @@
-"""The interaction log pages (reference 2.2, 2.7): Interaction Log Entries (list and card),
-cancel / un-cancel, evaluate, comment lines, Delete Interaction Log Entries (canceled ones), and
-Postponed Interactions (list and delete). Every change goes through `services`; a refused
+"""The interaction log pages (reference 2.2, 2.7): Interaction log entries (list and card),
+cancel / un-cancel, evaluate, comment lines, Delete interaction log entries (canceled ones), and
+Postponed interactions (list and delete). Every change goes through `services`; a refused
 operation (DomainError) is shown as a message or next to its field, never as an error page.
 
 Reading is open to every signed-in user; changes need the INTERACTIONS capability, and a
@@ -179,15 +179,15 @@ class ChangeRights:
 
 
 # ---------------------------------------------------------------------------------------------
-# Interaction Log Entries
+# Interaction log entries
 
 
 class InteractionLogListView(ObjectListView):
-    """Interaction Log Entries (reference 2.7): logged entries only, canceled ones marked."""
+    """Interaction log entries (reference 2.7): logged entries only, canceled ones marked."""
 
     model = InteractionLogEntry
     template_name = "interactions/log/entry_list.html"
-    title = gettext_lazy("Interaction Log Entries")
+    title = gettext_lazy("Interaction log entries")
     columns = [
         Column("entry_no", gettext_lazy("Entry no."), sort="entry_no", link=True, align_end=True),
         Column("date", gettext_lazy("Date"), sort="date"),
@@ -634,7 +634,7 @@ class InteractionCommentDeleteView(
 
 
 # ---------------------------------------------------------------------------------------------
-# Delete Interaction Log Entries (canceled ones)
+# Delete interaction log entries (canceled ones)
 
 
 def _signature(filters: Mapping[str, Any]) -> str:
@@ -642,7 +642,7 @@ def _signature(filters: Mapping[str, Any]) -> str:
 
 
 class DeleteCanceledView(CapabilityRequiredMixin, generic.TemplateView):
-    """Delete Interaction Log Entries (reference 2.7, report 5190): the filters, then a preview
+    """Delete interaction log entries (reference 2.7, report 5190): the filters, then a preview
     that counts the canceled entries that match (the service's dry run), then the deletion.
     Only canceled logged entries are ever deleted, whatever the filters."""
 
@@ -656,7 +656,7 @@ class DeleteCanceledView(CapabilityRequiredMixin, generic.TemplateView):
                 form=form,
                 count=count,
                 signature=signature,
-                title=_("Delete Interaction Log Entries"),
+                title=_("Delete interaction log entries"),
                 log_url=reverse("interactions:log-list"),
             )
         )
@@ -709,15 +709,15 @@ class DeleteCanceledView(CapabilityRequiredMixin, generic.TemplateView):
 
 
 # ---------------------------------------------------------------------------------------------
-# Postponed Interactions
+# Postponed interactions
 
 
 class PostponedListView(ObjectListView):
-    """Postponed Interactions (reference 2.2): the drafts to finish (Resume) or delete."""
+    """Postponed interactions (reference 2.2): the drafts to finish (Resume) or delete."""
 
     model = InteractionLogEntry
     template_name = "interactions/log/postponed_list.html"
-    title = gettext_lazy("Postponed Interactions")
+    title = gettext_lazy("Postponed interactions")
     columns = [
         Column("entry_no", gettext_lazy("Entry no."), sort="entry_no", align_end=True),
         Column("date", gettext_lazy("Date"), sort="date"),

@@ -76,7 +76,7 @@ class SelectionResultSerializer(serializers.Serializer):
         "no_email, already_on_segment (each contact under its first reason).",
     )
     skipped_contacts = SkippedContactSerializer(
-        many=True, help_text="In a dry run of Add Contacts: the first 100 skipped contacts."
+        many=True, help_text="In a dry run of Add contacts: the first 100 skipped contacts."
     )
     action_no = serializers.IntegerField(allow_null=True)
     message = serializers.CharField()
@@ -176,7 +176,7 @@ class SegmentActionView(NoticesMixin, APIView):
 
 @extend_schema(parameters=[SEGMENT_NO])
 class AddContactsView(SegmentActionView):
-    """Add Contacts (reference 2.4.1): the contacts that pass the filters, with NAV's options.
+    """Add contacts (reference 2.4.1): the contacts that pass the filters, with NAV's options.
     `dry_run` answers the same counts without writing (the preview)."""
 
     @extend_schema(
@@ -199,7 +199,7 @@ def _status(result: selection.SelectionResult) -> int:
 
 @extend_schema(parameters=[SEGMENT_NO])
 class ReduceContactsView(SegmentActionView):
-    """Reduce Contacts (reference 2.4.2): remove the lines whose contact passes the filters."""
+    """Reduce contacts (reference 2.4.2): remove the lines whose contact passes the filters."""
 
     operation = staticmethod(selection.segment_reduce_contacts)
 
@@ -213,7 +213,7 @@ class ReduceContactsView(SegmentActionView):
 
 @extend_schema(parameters=[SEGMENT_NO])
 class RefineContactsView(ReduceContactsView):
-    """Refine Contacts (reference 2.4.2): keep only the lines whose contact passes the
+    """Refine contacts (reference 2.4.2): keep only the lines whose contact passes the
     filters."""
 
     operation = staticmethod(selection.segment_refine_contacts)

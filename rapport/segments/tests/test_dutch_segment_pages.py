@@ -1,6 +1,6 @@
 """The segment pages in Dutch (issue 8, point 2): the Log request page and the Logged segments
 filters show Dutch labels (they were evaluated with `gettext` at import), and on Add, Reduce and
-Refine Contacts option filters are typed, explained and refused in captions of the user's
+Refine contacts option filters are typed, explained and refused in captions of the user's
 language, naming the field by its label; what is recorded is the API value."""
 
 from __future__ import annotations

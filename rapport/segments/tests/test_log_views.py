@@ -1,4 +1,4 @@
-"""The logging pages: Log request page (check first), result, job page, Logged Segments list
+"""The logging pages: Log request page (check first), result, job page, Logged segments list
 and card (Cancel/Uncancel), Delete canceled logged segments; and `rapport log-segment`."""
 
 from __future__ import annotations

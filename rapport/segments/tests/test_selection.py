@@ -1,6 +1,6 @@
-"""Selecting contacts (reference 2.4): Add Contacts with every section and option, the skip
+"""Selecting contacts (reference 2.4): Add contacts with every section and option, the skip
 reasons and the dry run, Reduce and Refine (with and without entire companies), exact Go back,
-Save/Reuse Criteria and Reuse Logged Segment; refused operations change nothing; adding is a
+Save/Reuse criteria and Reuse logged segment; refused operations change nothing; adding is a
 constant number of queries."""
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def log_entry(w: Any, contact: Contact, entry_no: int, **fields: Any) -> Interac
     )
 
 
-# --- Add Contacts: sections ---------------------------------------------------------------------
+# --- Add contacts: sections ---------------------------------------------------------------------
 
 
 def test_without_filters_every_contact_is_added_in_navs_order(w: Any, make_segment: Any) -> None:
@@ -195,7 +195,7 @@ def test_the_interaction_section_uses_logged_not_postponed_not_canceled_entries(
     assert selected({"interaction": {"date": "''"}}) == []
 
 
-# --- Add Contacts: options ----------------------------------------------------------------------
+# --- Add contacts: options ----------------------------------------------------------------------
 
 
 def test_expand_companies_takes_every_contact_of_the_company(w: Any, make_segment: Any) -> None:
@@ -563,8 +563,8 @@ def test_go_back_without_actions_is_refused(w: Any, make_segment: Any) -> None:
 def test_criteria_action_label(w: Any, full: Segment) -> None:
     reduce(w, full, {"contact": {"no": "P1"}})
     first, second = SegmentCriteriaAction.objects.filter(segment=full).order_by("action_no")
-    assert selection.criteria_action_label(first) == "Add Contacts: 4 lines added"
-    assert selection.criteria_action_label(second) == "Reduce Contacts: 1 lines removed"
+    assert selection.criteria_action_label(first) == "Add contacts: 4 lines added"
+    assert selection.criteria_action_label(second) == "Reduce contacts: 1 lines removed"
 
 
 # --- Save / reuse criteria ----------------------------------------------------------------------

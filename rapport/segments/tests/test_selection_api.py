@@ -94,15 +94,15 @@ def test_reduce_refine_go_back_and_history(client: Any, s1: Any) -> None:
     assert response.status_code == 200
     results = response.json()["results"]
     assert [(r["action_no"], r["action"], r["description"]) for r in results] == [
-        (1, "add", "Add Contacts: 4 lines added"),
-        (2, "refine", "Refine Contacts: 2 lines removed"),
+        (1, "add", "Add contacts: 4 lines added"),
+        (2, "refine", "Refine contacts: 2 lines removed"),
     ]
     assert results[1]["filters"] == {"mailing_group": {"code": "NEWS"}}
     response = client.post("/api/v1/segments/S1/go-back/")
     assert response.json() == {
         "action_no": 2,
         "action": "refine",
-        "description": "Refine Contacts: 2 lines removed",
+        "description": "Refine contacts: 2 lines removed",
         "lines_removed": 0,
         "lines_restored": 2,
     }

@@ -92,11 +92,11 @@ def test_go_back_asks_naming_the_action_and_undoes_it(client: Any, w: Any, s1: A
     selection.segment_add_contacts(actor=w.mila, segment=s1, filters={})
     page = client.get("/segments/S1/go-back/")
     assert (
-        "This will undo the last criteria action (Add Contacts: 4 lines added). Continue?"
+        "This will undo the last criteria action (Add contacts: 4 lines added). Continue?"
         in page.content.decode()
     )
     response = client.post("/segments/S1/go-back/", follow=True)
-    assert "Undone: Add Contacts: 4 lines added" in response.content.decode()
+    assert "Undone: Add contacts: 4 lines added" in response.content.decode()
     assert not s1.lines.exists()
     response = client.post("/segments/S1/go-back/", follow=True)
     assert "no criteria action to undo" in response.content.decode()

@@ -1,6 +1,6 @@
 """Logging a segment (reference 2.5) and the logged segments (2.6): the Log request page (with
 the dry-run check shown first), the background job page of a big segment, the result page, the
-Logged Segments list and card (Cancel/Uncancel), and Delete canceled logged segments."""
+Logged segments list and card (Cancel/Uncancel), and Delete canceled logged segments."""
 
 from __future__ import annotations
 
@@ -259,11 +259,11 @@ class LoggedSegmentFilterForm(BootstrapFormMixin, forms.Form):
 
 
 class LoggedSegmentListView(ObjectListView):
-    """Logged Segments (NAV page 5139)."""
+    """Logged segments (NAV page 5139)."""
 
     model = LoggedSegment
     template_name = "segments/log/logged_segment_list.html"
-    title = gettext_lazy("Logged Segments")
+    title = gettext_lazy("Logged segments")
     columns = [
         Column("entry_no", gettext_lazy("Entry No."), sort="entry_no", link=True, align_end=True),
         Column("creation_date", gettext_lazy("Creation Date"), sort="creation_date", format=_date),

@@ -249,10 +249,10 @@ def _minutes(value: Any) -> str:
 
 
 class SegmentListView(ObjectListView):
-    """Active Segments (NAV's Segment List)."""
+    """Active segments (NAV's Segment List)."""
 
     model = Segment
-    title = gettext_lazy("Active Segments")
+    title = gettext_lazy("Active segments")
     columns = [
         Column("no", gettext_lazy("No."), sort="no", link=True),
         Column("description", gettext_lazy("Description"), sort="description", link=True),
@@ -320,11 +320,11 @@ class SegmentDetailView(ObjectDetailView):
             Action(_("Add line"), reverse("segments:segment-line-add", args=[no]), icon="plus-lg"),
         ]
         for name, label, icon in (
-            ("segments:segment-add-contacts", _("Add Contacts"), "person-plus"),
-            ("segments:segment-reduce-contacts", _("Reduce Contacts"), "person-dash"),
-            ("segments:segment-refine-contacts", _("Refine Contacts"), "funnel"),
+            ("segments:segment-add-contacts", _("Add contacts"), "person-plus"),
+            ("segments:segment-reduce-contacts", _("Reduce contacts"), "person-dash"),
+            ("segments:segment-refine-contacts", _("Refine contacts"), "funnel"),
             ("segments:segment-criteria-actions", _("Criteria"), "list-check"),
-            ("segments:segment-reuse-logged-segment", _("Reuse Logged Segment"), "recycle"),
+            ("segments:segment-reuse-logged-segment", _("Reuse logged segment"), "recycle"),
             ("segments:segment-log", _("Log"), "journal-check"),
         ):
             actions.append(Action(label, reverse(name, args=[no]), icon=icon))

@@ -1,5 +1,5 @@
 """The pages of selecting a segment's contacts (reference 2.4): the request pages of Add,
-Reduce and Refine Contacts (a fieldset per filter section, the options, **Preview** showing the
+Reduce and Refine contacts (a fieldset per filter section, the options, **Preview** showing the
 counts without writing, **OK** running it), Go back (with a confirmation naming the action),
 the criteria actions of a segment, Save criteria, Reuse criteria, Reuse a logged segment, and
 the saved segment criteria list. Every change goes through `rapport.segments.selection`; a
@@ -45,7 +45,7 @@ def _field_name(section: str, name: str) -> str:
 
 
 class CriteriaForm(BootstrapFormMixin, forms.Form):
-    """The request page of Add / Reduce / Refine Contacts: one text input per section field
+    """The request page of Add / Reduce / Refine contacts: one text input per section field
     (named `<section>__<field>`) and the options of the action."""
 
     OPTIONS: tuple[tuple[str, Any, Any], ...] = ()
@@ -242,7 +242,7 @@ class CriteriaRequestView(SegmentMixin, CapabilityRequiredMixin, generic.FormVie
 
 class AddContactsView(CriteriaRequestView):
     form_class = AddContactsForm
-    title = gettext_lazy("Add Contacts to segment %(no)s")
+    title = gettext_lazy("Add contacts to segment %(no)s")
     action = CriteriaAction.ADD
 
     def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
@@ -257,7 +257,7 @@ class AddContactsView(CriteriaRequestView):
 
 class ReduceContactsView(CriteriaRequestView):
     form_class = RemoveContactsForm
-    title = gettext_lazy("Reduce Contacts of segment %(no)s")
+    title = gettext_lazy("Reduce contacts of segment %(no)s")
     action = CriteriaAction.REDUCE
 
     def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
@@ -272,7 +272,7 @@ class ReduceContactsView(CriteriaRequestView):
 
 class RefineContactsView(CriteriaRequestView):
     form_class = RemoveContactsForm
-    title = gettext_lazy("Refine Contacts of segment %(no)s")
+    title = gettext_lazy("Refine contacts of segment %(no)s")
     action = CriteriaAction.REFINE
 
     def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:

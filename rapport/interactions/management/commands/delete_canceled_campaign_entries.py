@@ -19,7 +19,7 @@ FILTERS = {
 
 class Command(RapportCommand):
     help = (
-        "Delete canceled campaign entries (NAV's Delete Campaign Entries) with their "
+        "Delete canceled campaign entries (NAV's Delete campaign entries) with their "
         "interactions, all of them or those that match the filters; an entry that is not "
         "canceled, or that still has an interaction that is not canceled, is never deleted. "
         "Prints how many were deleted (with --dry-run: would be)."
