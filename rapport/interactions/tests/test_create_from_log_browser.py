@@ -58,6 +58,7 @@ def test_create_interaction_for_the_selected_entry_and_from_the_card(
     expect(dialog.locator("#id_contact")).to_have_value("P3 – Carla")
     expect(dialog.locator("#id_contact")).to_be_disabled()
     screenshot(page, f"dialog-for-selected-{width}")
+    _wait_for_dialog(page)
     page.keyboard.press("Escape")  # Cancel asks the question; No discards
     with page.expect_navigation():
         dialog.get_by_role("button", name="No").click()
@@ -71,6 +72,7 @@ def test_create_interaction_for_the_selected_entry_and_from_the_card(
     expect(acme_row.locator("input[data-row-select]")).to_be_checked()
     page.get_by_test_id("create-interaction").click()
     expect(page.locator("#interaction-modal #id_contact")).to_have_value("CO1 – Acme")
+    _wait_for_dialog(page)
     page.keyboard.press("Escape")
     with page.expect_navigation():
         page.locator("#interaction-modal").get_by_role("button", name="No").click()
@@ -82,6 +84,11 @@ def test_create_interaction_for_the_selected_entry_and_from_the_card(
     expect(dialog.locator("#id_contact")).to_have_value("P3 – Carla")
     expect(dialog.locator("#id_contact")).to_be_disabled()
     screenshot(page, f"dialog-from-card-{width}")
+    _wait_for_dialog(page)
+    # However long the form, its footer (Finish, Cancel) stays on screen: the body scrolls.
+    finish_box = dialog.get_by_role("button", name="Finish").bounding_box()
+    assert finish_box is not None
+    assert finish_box["y"] + finish_box["height"] <= 844
     dialog.locator("#id_template").select_option("CALL")
     expect(dialog.locator("#id_description")).to_have_value("Phone call")
     dialog.get_by_role("button", name="Finish").click()
@@ -118,3 +125,12 @@ def test_the_resume_dialog_shows_the_comment_lines(
     comments.get_by_role("link", name="Edit comments").click()
     expect(page).to_have_url(f"{live_server.url}/interactions/{draft.entry_no}/comments/")
     expect(page.get_by_test_id("comments")).to_contain_text("Try again on Monday")
+
+
+def _wait_for_dialog(page: Page) -> None:
+    """The modal is shown and its script has run (the focus is inside it), so that keys and
+    clicks reach its htmx-driven buttons rather than submitting the form as a plain page."""
+    page.wait_for_function(
+        "() => { const m = document.querySelector('#interaction-modal');"
+        " return m && m.classList.contains('show') && m.contains(document.activeElement); }"
+    )
