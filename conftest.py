@@ -172,6 +172,24 @@ def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test (live_server, `transaction=True`) starts on a database that the
+    previous one flushed, which also removed the countries and languages the migrations load:
+    load them again, so every test sees what a fresh database has."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from rapport.contacts.models import Country, Language
+    from rapport.contacts.reference_data import load_all
+
+    load_all(Country, Language)
+
+
 # ---------------------------------------------------------------------------------------------
 # Users and clients
 
