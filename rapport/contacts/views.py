@@ -36,7 +36,7 @@ from rapport.contacts.models import (
 )
 from rapport.core import permissions
 from rapport.core.errors import DomainError
-from rapport.core.forms import BootstrapFormMixin
+from rapport.core.forms import BootstrapFormMixin, without_nul
 from rapport.core.views import (
     Action,
     CapabilityRequiredMixin,
@@ -647,7 +647,7 @@ class ContactProfileAnswerView(CapabilityRequiredMixin, View):
     def post(self, request: HttpRequest, no: str) -> HttpResponse:
         contact = selectors.contact_get(no)
         questionnaire = get_object_or_404(
-            ProfileQuestionnaire, code=request.POST.get("questionnaire", "").upper()
+            ProfileQuestionnaire, code=without_nul(request.POST.get("questionnaire", "")).upper()
         )
         choice = request.POST.get("line_no", "")
         try:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +74,14 @@ class PreferencesForm(BootstrapFormMixin, PreferencesForm_):
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
     """Django's login form with the application's styling."""
+
+
+def without_nul(value: Any) -> Any:
+    """A typed value as a lookup may use it: text holding a NUL character (which PostgreSQL can
+    neither store nor compare) becomes blank, so looking it up finds nothing instead of failing
+    in the database. Where the form itself is validated, its fields still report the NUL."""
+    if isinstance(value, str) and "\x00" in value:
+        return ""
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value

@@ -37,7 +37,9 @@ class NoticesMixin:
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # The user model's limit: a longer name is refused before it reaches authentication (and
+    # django-axes' record of failed attempts, whose column it would overflow on PostgreSQL).
+    username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
@@ -57,6 +59,7 @@ class ObtainTokenView(ObtainAuthToken):
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        TokenRequestSerializer(data=request.data).is_valid(raise_exception=True)
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         # django-axes marks the request it was given (DRF's Request, not Django's) as locked out.

@@ -33,6 +33,7 @@ from rapport.contacts import selectors as contact_selectors
 from rapport.contacts.models import Contact, Salesperson
 from rapport.core import permissions
 from rapport.core.errors import DomainError
+from rapport.core.forms import without_nul
 from rapport.core.views import CapabilityRequiredMixin, add_domain_error
 from rapport.interactions import selectors, services
 from rapport.interactions.forms.dialog import (
@@ -144,7 +145,9 @@ def _raw_values(form: InteractionForm, data: QueryDict) -> dict[str, Any]:
     for name, field in form.fields.items():
         if field.disabled:
             continue
-        values[name] = field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        values[name] = without_nul(
+            field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        )
     return values
 
 

@@ -19,6 +19,7 @@ from django.views import View
 
 from rapport.core import permissions
 from rapport.core.errors import ConflictError, DomainError, NotFoundError
+from rapport.core.forms import without_nul
 from rapport.core.views import (
     Action,
     Column,
@@ -112,7 +113,7 @@ def _header_initial(segment: Segment) -> dict[str, Any]:
 def _posted_values(form: Any, data: Any) -> dict[str, Any]:
     """What was typed in a posted form, as initial values (to show the form again, filled)."""
     return {
-        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        name: without_nul(field.widget.value_from_datadict(data, {}, form.add_prefix(name)))
         for name, field in form.fields.items()
         if not field.disabled
     }
