@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, TypeVar
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rapport.core.errors import DomainError
 
@@ -59,3 +59,47 @@ class RapportCommand(BaseCommand):
 
     def progress(self, total: int, label: str) -> ProgressBar:
         return ProgressBar(total, label, stream=self.stderr._out)  # type: ignore[attr-defined,arg-type]
+
+
+class DeleteCanceledCommand(RapportCommand):
+    """The shape of NAV's "Delete canceled …" batch jobs on the command line: one option per
+    filter of the operation, `--user` to act under a user's role (default: the command line,
+    which may delete everything that qualifies), `--dry-run` to count, and one line saying how
+    many were (or would be) deleted. A subclass names its filters, its nouns and its operation."""
+
+    filters: dict[str, str] = {}
+    noun_singular = ""
+    noun_plural = ""
+
+    def delete_canceled(self, *, actor: Any, filters: dict[str, str], dry_run: bool) -> int:
+        raise NotImplementedError
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        for name, text in self.filters.items():
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None, help=text)
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="Act as this user (their role's rules apply: a salesperson deletes only their "
+            "own). Default: the command line, which may delete every canceled "
+            f"{self.noun_singular}.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=f"Count the {self.noun_plural}; delete nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from rapport.core.models import User
+
+        actor = None
+        if options["user"] is not None:
+            actor = User.objects.filter(username__iexact=options["user"].strip()).first()
+            if actor is None or not actor.is_active:
+                raise CommandError(f"There is no active user {options['user']!r}.")
+        filters = {name: options[name] for name in self.filters if options[name] not in (None, "")}
+        count = self.delete_canceled(actor=actor, filters=filters, dry_run=options["dry_run"])
+        noun = self.noun_singular if count == 1 else self.noun_plural
+        if options["dry_run"]:
+            self.stdout.write(f"{count} canceled {noun} would be deleted (dry run).")
+        else:
+            self.stdout.write(f"{count} canceled {noun} deleted.")

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
-from rapport.core.management.base import RapportCommand
-from rapport.core.models import User
+from rapport.core.management.base import DeleteCanceledCommand
 from rapport.interactions.services import interactions_delete_canceled
 
 FILTERS = {
@@ -24,38 +21,16 @@ FILTERS = {
 }
 
 
-class Command(RapportCommand):
+class Command(DeleteCanceledCommand):
     help = (
         "Delete canceled interactions from the interaction log (with their comment lines), "
         "all of them or those that match the filters; postponed and not-canceled interactions "
         "are never deleted. Prints how many were deleted (with --dry-run: would be)."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        for name, text in FILTERS.items():
-            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None, help=text)
-        parser.add_argument(
-            "--user",
-            default=None,
-            help="Act as this user (their role's rules apply: a salesperson deletes only their "
-            "own). Default: the command line, which may delete every canceled interaction.",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Count the interactions; delete nothing."
-        )
+    filters = FILTERS
+    noun_singular = "interaction"
+    noun_plural = "interactions"
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        actor = None
-        if options["user"] is not None:
-            actor = User.objects.filter(username__iexact=options["user"].strip()).first()
-            if actor is None or not actor.is_active:
-                raise CommandError(f"There is no active user {options['user']!r}.")
-        filters = {name: options[name] for name in FILTERS if options[name] not in (None, "")}
-        count = interactions_delete_canceled(
-            actor=actor, filters=filters, dry_run=options["dry_run"]
-        )
-        noun = "interaction" if count == 1 else "interactions"
-        if options["dry_run"]:
-            self.stdout.write(f"{count} canceled {noun} would be deleted (dry run).")
-        else:
-            self.stdout.write(f"{count} canceled {noun} deleted.")
+    def delete_canceled(self, *, actor: Any, filters: dict[str, str], dry_run: bool) -> int:
+        return interactions_delete_canceled(actor=actor, filters=filters, dry_run=dry_run)
