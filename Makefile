@@ -7,7 +7,9 @@
 #   make test-sqlite    the whole suite on SQLite, browser tests included
 #   make test-postgres  the whole suite on a throw-away PostgreSQL server, browser tests excluded
 #   make test-browser   only the browser tests (Playwright driving /usr/bin/chromium), on SQLite
-#   make lint           ruff check, ruff format --check, mypy
+#   make lint           ruff check, ruff format --check, mypy, the apps' dependency order
+#                       (import-linter, pyproject.toml) and the sizes of modules and functions
+#                       (scripts/check-sizes.py)
 #   make bench | messages | clean
 #
 # Extra pytest arguments: `make test-sqlite PYTEST_ARGS="-k number_series -x"`.
@@ -42,6 +44,7 @@ endif
 export STEP_TIMINGS
 
 .PHONY: run test test-sqlite test-postgres test-browser lint lint-ruff lint-format lint-mypy \
+	lint-imports lint-sizes \
 	bench install messages compilemessages chromium clean
 
 install: $(STAMP) node_modules/.installed compilemessages
@@ -83,7 +86,7 @@ run: install
 	$(BIN)/rapport demo --if-empty
 	$(BIN)/rapport serve 127.0.0.1:$(PORT)
 
-lint: lint-ruff lint-format lint-mypy
+lint: lint-ruff lint-format lint-mypy lint-imports lint-sizes
 
 lint-ruff: install
 	@$(STEP) "lint: ruff check" $(BIN)/ruff check .
@@ -93,6 +96,15 @@ lint-format: install
 
 lint-mypy: install
 	@$(STEP) "lint: mypy" $(BIN)/mypy rapport config
+
+# The apps' order (ARCHITECTURE.md): each imports only from the apps below it (the layers contract
+# in pyproject.toml, [tool.importlinter]).
+lint-imports: install
+	@$(STEP) "lint: import-linter" $(BIN)/lint-imports
+
+# No module over 600 lines, no function over 60 (data modules, migrations and tests aside).
+lint-sizes: install
+	@$(STEP) "lint: sizes of modules and functions" $(BIN)/python scripts/check-sizes.py
 
 # Every step runs even when an earlier one failed (make -k), so that one run shows every
 # problem; `make test` fails when any step failed.

@@ -143,25 +143,6 @@ def test_delete() -> None:
     assert not Attachment.objects.exists()
 
 
-def test_delete_is_refused_while_something_uses_it() -> None:
-    from rapport.contacts.models import Language
-    from rapport.interactions import services as interactions
-
-    attachment = email()
-    group = interactions.interaction_group_create(code="MAIL")
-    template = interactions.interaction_template_create(code="NEWS", group=group)
-    interactions.interaction_template_language_create(
-        template=template,
-        language=Language.objects.get_or_create(code="EN", defaults={"name": "English"})[0],
-        attachment=attachment,
-    )
-    with pytest.raises(ConflictError) as info:
-        services.attachment_delete(attachment=attachment)
-    assert "used by 1 record" in info.value.message
-    assert "interaction template languages" in info.value.message
-    assert Attachment.objects.filter(pk=attachment.pk).exists()
-
-
 def test_a_number_taken_meanwhile_makes_create_try_the_next(monkeypatch) -> None:
     """Two creates at once read the same highest number; the unique number refuses the later
     insert, which then takes the next number."""
@@ -175,3 +156,36 @@ def test_a_number_taken_meanwhile_makes_create_try_the_next(monkeypatch) -> None
     monkeypatch.setattr(Attachment.objects, "aggregate", aggregate)
     assert email().no == 2
     assert sorted(Attachment.objects.values_list("no", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"kind": "email", "file_name": 12}, "file_name", "File name must be text."),
+        (
+            {"kind": "file", "file_name": "x" * 251},
+            "file_name",
+            "File name can have at most 250 characters.",
+        ),
+        (
+            {"kind": "email", "subject": "a\x07b"},
+            "subject",
+            "Subject may not contain control characters.",
+        ),
+        ({"kind": "email", "body_text": 12}, "body_text", "Text body must be text."),
+        ({"kind": "email", "body_html": "a\x00b"}, "body_html", "Null characters are not allowed."),
+        ({"kind": "email", "read_only": "yes"}, "read_only", "Read only must be true or false."),
+    ],
+)
+def test_each_refusal_names_its_field(kwargs, field, message) -> None:
+    """The shared cleaners (`rapport.core.cleaners`) name the field in their messages."""
+    with pytest.raises(ValidationFailed) as info:
+        services.attachment_create(**kwargs)
+    assert info.value.errors[field] == [message]
+
+
+def test_a_too_long_body_names_its_limit(monkeypatch) -> None:
+    monkeypatch.setattr(services, "MAX_BODY_LENGTH", 1000)
+    with pytest.raises(ValidationFailed) as info:
+        email(body_html="x" * 1001)
+    assert info.value.errors["body_html"] == ["HTML body can have at most 1,000 characters."]

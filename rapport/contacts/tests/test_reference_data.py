@@ -9,8 +9,6 @@ from django.utils import translation
 
 from rapport.contacts import reference_data
 from rapport.contacts.models import Contact, Country, Language
-from rapport.demo.data import DemoSummary, load_demo
-from rapport.demo.data import _reference_data as demo_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -89,29 +87,6 @@ def test_running_the_migration_again_inserts_nothing_and_keeps_what_a_user_chang
         "countries": (0, 0),
         "languages": (0, 0),
     }
-
-
-def test_the_demo_after_the_migration_adds_no_countries_or_languages():
-    summary = load_demo()
-    assert "countries" not in summary.created and "languages" not in summary.created
-    assert Country.objects.count() == 249
-    assert Language.objects.count() == 55
-    assert set(Contact.objects.filter(type="company").values_list("country__code", flat=True)) == {
-        "NL",
-        "BE",
-        "GB",
-        "DE",
-        "US",
-    }
-
-
-def test_an_emptied_database_gets_them_back_from_the_demo():
-    Country.objects.all().delete()
-    Language.objects.all().delete()
-    summary = DemoSummary()
-    demo_reference_data(summary, None)  # the demo's first step after its users
-    assert summary.created == {"countries": 249, "languages": 55}
-    assert Country.objects.get(code="BE").name_nl == "België"
 
 
 def test_a_contact_with_country_be_through_the_api_without_the_demo(api_client):

@@ -1,16 +1,13 @@
-"""The shared input cleaners (`rapport.core.cleaners`) and entry numbers
-(`rapport.core.entry_numbers`): one rule each, used by every app's services."""
+"""The shared input cleaners (`rapport.core.cleaners`): one rule each, used by every app's
+services. The entry-number helper (`rapport.core.entry_numbers`) is tested on a real numbered
+table in `rapport/attachments/tests/test_entry_numbers.py`."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 
-import pytest
-from django.db import IntegrityError
-
 from rapport.core import cleaners
-from rapport.core.entry_numbers import highest_number, insert_numbered
 from rapport.core.errors import ErrorCollector
 
 
@@ -93,31 +90,3 @@ def test_choice_flag_amount_date_and_time():
     assert _clean(cleaners.clean_time, "25:00")[1] == {
         "field": ["Field must be a time (HH:MM:SS)."]
     }
-
-
-@pytest.mark.django_db
-def test_insert_numbered_takes_the_highest_plus_one_and_tries_the_next_after_a_clash(
-    monkeypatch,
-):
-    from rapport.attachments.models import Attachment
-    from rapport.core import entry_numbers
-
-    def attachment():
-        return Attachment(kind="OTHER", file_name="a.txt", content=b"x")
-
-    first = insert_numbered(attachment(), lock_key=1, field="no")
-    second = insert_numbered(attachment(), lock_key=1, field="no")
-    assert (first.no, second.no) == (1, 2)
-    assert highest_number(Attachment, "no") == 2
-
-    # Another writer took number 3 between the read and the insert: the next one is tried.
-    reads = iter([2, 3])
-    monkeypatch.setattr(entry_numbers, "highest_number", lambda model, field: next(reads))
-    Attachment.objects.filter(no=2).update(no=3)
-    third = insert_numbered(attachment(), lock_key=None, field="no")
-    assert third.no == 4
-
-    monkeypatch.setattr(entry_numbers, "highest_number", lambda model, field: 0)
-    with pytest.raises(IntegrityError):
-        insert_numbered(attachment(), lock_key=None, field="no")
-    assert sorted(Attachment.objects.values_list("no", flat=True)) == [1, 3, 4]

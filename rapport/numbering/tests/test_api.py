@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from rapport.numbering.models import NumberSeries, NumberSeriesLine
-from rapport.setup.models import MarketingSetup
 
 pytestmark = pytest.mark.django_db
 
@@ -115,14 +114,6 @@ def test_delete(api: APIClient, make_series) -> None:
     make_series("SEG")
     assert api.delete(f"{URL}SEG/").status_code == 204
     assert not NumberSeries.objects.exists()
-
-
-def test_delete_in_use_is_a_conflict(api: APIClient, make_series) -> None:
-    series = make_series("CONT")
-    MarketingSetup.objects.create(id=1, contact_nos=series)
-    error = assert_error_shape(api.delete(f"{URL}CONT/"), 409)
-    assert error["code"] == "in_use"
-    assert "Marketing Setup" in error["message"]
 
 
 def test_draw_with_warnings(api: APIClient, make_series) -> None:

@@ -6,10 +6,9 @@ import datetime
 
 import pytest
 
-from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.numbering import services
 from rapport.numbering.models import NumberSeries, NumberSeriesLine
-from rapport.setup.models import MarketingSetup
 
 from .conftest import DAY
 
@@ -96,6 +95,11 @@ def test_default_and_manual_may_not_both_be_off() -> None:
 
 def test_flags_must_be_booleans() -> None:
     assert "true or false" in errors_of(create, date_order="yes")["date_order"][0]
+    # The shared flag cleaner (core.cleaners) names the field (was "Must be true or false.").
+    errors = errors_of(create, default_nos=1, manual_nos=None, date_order="yes")
+    assert errors["default_nos"] == ["Default Nos. must be true or false."]
+    assert errors["manual_nos"] == ["Manual Nos. must be true or false."]
+    assert errors["date_order"] == ["Date Order must be true or false."]
 
 
 def test_starting_no_required_with_digits() -> None:
@@ -112,6 +116,10 @@ def test_numbers_at_most_20_characters_and_text() -> None:
     assert "at most 20" in line_errors(starting_no="S" * 20 + "1")["lines.0.starting_no"][0]
     assert "must be text" in line_errors(starting_no=12)["lines.0.starting_no"][0]
     assert "control" in line_errors(starting_no="S\x001")["lines.0.starting_no"][0]
+    # The limit holds for the upper-cased number: "ß" upper-cased is "SS".
+    assert line_errors(starting_no="ß" * 10 + "1")["lines.0.starting_no"] == [
+        "Starting No. can have at most 20 characters."
+    ]
 
 
 def test_same_format_as_starting_no() -> None:
@@ -351,16 +359,3 @@ def test_delete() -> None:
     services.number_series_delete(series=series)
     assert not NumberSeries.objects.exists()
     assert not NumberSeriesLine.objects.exists()
-
-
-def test_delete_refused_while_marketing_setup_uses_it() -> None:
-    series = create(code="CONT")
-    MarketingSetup.objects.create(id=1, contact_nos=series, segment_nos=series)
-    with pytest.raises(ConflictError) as info:
-        services.number_series_delete(series=series)
-    assert info.value.status == 409
-    assert "Number series CONT cannot be deleted" in info.value.message
-    assert "Marketing Setup" in info.value.message
-    assert "Contact nos." in info.value.message
-    assert NumberSeries.objects.filter(code="CONT").exists()
-    assert series.lines.count() == 1

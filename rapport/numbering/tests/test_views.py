@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from rapport.numbering.models import NumberSeries, NumberSeriesLine
-from rapport.setup.models import MarketingSetup
 
 pytestmark = pytest.mark.django_db
 
@@ -229,14 +228,6 @@ def test_delete_page(admin_browser, make_series) -> None:
     response = admin_browser.post(url, follow=True)
     assert response.redirect_chain[-1][0] == reverse("numbering:list")
     assert not NumberSeries.objects.exists()
-
-
-def test_delete_refused_while_in_use(admin_browser, make_series) -> None:
-    series = make_series("CONT")
-    MarketingSetup.objects.create(id=1, contact_nos=series)
-    response = admin_browser.post(reverse("numbering:delete", kwargs={"code": "CONT"}), follow=True)
-    assert any("cannot be deleted" in text for text in messages_of(response))
-    assert NumberSeries.objects.filter(code="CONT").exists()
 
 
 def test_draw_confirmation_and_draw(admin_browser, make_series) -> None:

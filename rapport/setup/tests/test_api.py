@@ -1,8 +1,6 @@
 import pytest
 
-from rapport.contacts.services import salesperson_create
 from rapport.core.testing import api_client_for, assert_error_shape, make_user
-from rapport.numbering.models import NumberSeries
 from rapport.setup.selectors import marketing_setup_get
 
 pytestmark = pytest.mark.django_db
@@ -27,28 +25,6 @@ def test_get_returns_the_api_md_fields(admin_api):
         assert body[key] == ""
     assert body["attachment_storage_type"] == "embedded"
     assert body["inherit_salesperson"] is True
-
-
-def test_patch_sets_series_by_code(admin_api):
-    NumberSeries.objects.create(code="CONT")
-    salesperson_create(code="SJ", name="Sven")
-    response = admin_api.patch(
-        URL,
-        {
-            "contact_nos": "cont",
-            "default_salesperson_code": "SJ",
-            "default_correspondence_type": "hard_copy",
-        },
-        format="json",
-    )
-    assert response.status_code == 200, response.content
-    assert response.json()["contact_nos"] == "CONT"
-    setup = marketing_setup_get()
-    assert setup.contact_nos.code == "CONT"
-    assert setup.default_salesperson.code == "SJ"
-    assert setup.default_correspondence_type == "hard_copy"
-    response = admin_api.patch(URL, {"contact_nos": None}, format="json")
-    assert response.json()["contact_nos"] == ""
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,6 @@
 import pytest
 
-from rapport.contacts.models import Language
-from rapport.contacts.services import salesperson_create
 from rapport.core.errors import ValidationFailed
-from rapport.numbering.models import NumberSeries
 from rapport.setup import selectors, services
 from rapport.setup.models import MarketingSetup
 
@@ -21,25 +18,6 @@ def test_setup_is_a_singleton_with_nav_initial_values():
         getattr(setup, f"inherit_{name}")
         for name in ("salesperson", "territory", "country", "language", "address", "communication")
     )
-
-
-def test_update_sets_series_and_defaults():
-    series = NumberSeries.objects.create(code="CONT", description="Contacts")
-    person = salesperson_create(code="SJ", name="Sven")
-    language = Language.objects.get_or_create(code="EN", defaults={"name": "English"})[0]
-    services.marketing_setup_update(
-        contact_nos=series,
-        default_salesperson=person,
-        default_language=language,
-        default_correspondence_type="email",
-        inherit_address=False,
-    )
-    setup = selectors.marketing_setup_get()
-    assert setup.contact_nos == series
-    assert setup.default_salesperson == person
-    assert setup.default_language == language
-    assert setup.default_correspondence_type == "email"
-    assert setup.inherit_address is False
 
 
 def test_disk_file_needs_a_location_and_refusal_changes_nothing():
