@@ -17,15 +17,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import FILE_NAME_LENGTH, SUBJECT_LENGTH, Attachment
-from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core.cleaners import clean_flag, clean_text
+from rapport.core.entry_numbers import insert_numbered
+from rapport.core.errors import ConflictError, ErrorCollector
 
 MAX_CONTENT_BYTES = 25 * 1024 * 1024
 """The largest file an attachment stores (25 MB: what common mail servers accept)."""
@@ -34,58 +37,44 @@ MAX_BODY_LENGTH = 1_000_000
 """The longest e-mail body, in characters."""
 
 _UNSET: Any = object()
-_NUMBER_ATTEMPTS = 5
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: Any) -> None:
-        self.errors.setdefault(name, []).append(str(message))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
+def _label(name: str) -> str:
+    """How the messages name a field: its caption ("File name", "HTML body", ...)."""
+    field = Attachment._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return capfirst(str(field.verbose_name))
 
 
-def _clean_line(name: str, value: Any, max_length: int, errors: _Errors) -> str:
-    """A one-line text: trimmed, no control characters, at most `max_length` characters."""
+def _clean_body(name: str, value: Any, errors: ErrorCollector) -> str:
+    """An e-mail body: any text (several lines) without NUL characters (PostgreSQL cannot store
+    them)."""
     if value is None:
         return ""
     if not isinstance(value, str):
-        errors.add(name, _("This field must be text."))
-        return ""
-    text = value.strip()
-    if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        errors.add(name, _("This field may not contain control characters."))
-    elif len(text) > max_length:
-        errors.add(name, _("Use at most %(max)s characters.") % {"max": max_length})
-    return text
-
-
-def _clean_body(name: str, value: Any, errors: _Errors) -> str:
-    """An e-mail body: any text without NUL characters (PostgreSQL cannot store them)."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors.add(name, _("This field must be text."))
+        errors.add(name, _("%(field)s must be text.") % {"field": _label(name)})
         return ""
     if "\x00" in value:
         errors.add(name, _("Null characters are not allowed."))
     elif len(value) > MAX_BODY_LENGTH:
-        errors.add(name, _("Use at most %(max)s characters.") % {"max": f"{MAX_BODY_LENGTH:,}"})
+        errors.add(
+            name,
+            _("%(field)s can have at most %(max)s characters.")
+            % {"field": _label(name), "max": f"{MAX_BODY_LENGTH:,}"},
+        )
     return value
 
 
-def _clean_file_name(value: Any, errors: _Errors) -> str:
-    name = _clean_line("file_name", value, FILE_NAME_LENGTH, errors)
+def _clean_file_name(value: Any, errors: ErrorCollector) -> str:
+    name = clean_text(
+        "file_name", value, errors, label=_label("file_name"), max_length=FILE_NAME_LENGTH
+    )
     if "/" in name or "\\" in name:
         errors.add("file_name", _("A file name may not contain / or \\."))
     return name
 
 
-def _clean_content(value: Any, errors: _Errors) -> bytes:
+def _clean_content(value: Any, errors: ErrorCollector) -> bytes:
     if value is None:
         return b""
     if isinstance(value, memoryview | bytearray):
@@ -101,7 +90,7 @@ def _clean_content(value: Any, errors: _Errors) -> bytes:
     return value
 
 
-def _check_kind(values: dict[str, Any], errors: _Errors) -> None:
+def _check_kind(values: dict[str, Any], errors: ErrorCollector) -> None:
     """What each kind holds: an e-mail a body and no file; the other kinds a named file and
     no body."""
     kind = values["kind"]
@@ -127,18 +116,20 @@ def _check_kind(values: dict[str, Any], errors: _Errors) -> None:
             errors.add(name, _("Only an e-mail attachment has a body."))
 
 
-def _clean(values: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+def _clean(values: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     cleaned = {
         "kind": values["kind"] if isinstance(values["kind"], str) else "",
         "file_name": _clean_file_name(values["file_name"], errors),
-        "subject": _clean_line("subject", values["subject"], SUBJECT_LENGTH, errors),
+        "subject": clean_text(
+            "subject", values["subject"], errors, label=_label("subject"), max_length=SUBJECT_LENGTH
+        ),
         "body_html": _clean_body("body_html", values["body_html"], errors),
         "body_text": _clean_body("body_text", values["body_text"], errors),
         "content": _clean_content(values["content"], errors),
-        "read_only": values["read_only"],
+        "read_only": clean_flag(
+            "read_only", values["read_only"], errors, label=_label("read_only")
+        ),
     }
-    if not isinstance(cleaned["read_only"], bool):
-        errors.add("read_only", _("Read Only must be true or false."))
     _check_kind(cleaned, errors)
     return cleaned
 
@@ -161,7 +152,7 @@ def attachment_create(
 
     Two creates at the same moment cannot take the same number: the unique number makes the
     later one try the next number."""
-    errors = _Errors()
+    errors = ErrorCollector()
     values = _clean(
         {
             "kind": kind,
@@ -177,18 +168,12 @@ def attachment_create(
     errors.raise_if_any()
     now = timezone.now()
     with transaction.atomic():
-        for attempt in range(_NUMBER_ATTEMPTS):
-            highest = Attachment.objects.aggregate(highest=Max("no"))["highest"] or 0
-            attachment = Attachment(no=highest + 1, created_at=now, modified_at=now, **values)
-            try:
-                with transaction.atomic():
-                    attachment.save(force_insert=True)
-            except IntegrityError:
-                if attempt == _NUMBER_ATTEMPTS - 1:
-                    raise
-                continue
-            return attachment
-    raise AssertionError("unreachable")  # pragma: no cover
+        # No lock of its own: the unique number makes a create that lost the race try the
+        # next one (the interaction log, which copies many at once, takes the attachment-number
+        # lock around its creates).
+        return insert_numbered(
+            Attachment(created_at=now, modified_at=now, **values), lock_key=None, field="no"
+        )
 
 
 def _refuse_read_only(attachment: Attachment, *, deleting: bool = False) -> None:
@@ -247,7 +232,7 @@ def attachment_update(
         }
         if isinstance(merged["content"], memoryview):
             merged["content"] = bytes(merged["content"])
-        errors = _Errors()
+        errors = ErrorCollector()
         values = _clean(merged, errors)
         errors.raise_if_any()
         for name, value in values.items():

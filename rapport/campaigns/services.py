@@ -4,7 +4,7 @@
 Each function is one transaction and raises a DomainError with a user-facing message. The API
 (`/api/v1/campaigns/`), the campaign pages and the demo data call these operations. Canceling,
 un-canceling and deleting campaign entries write interaction log entries, so they live in
-`rapport.interactions.campaign_entries` (re-exported by `rapport.interactions.services`).
+`rapport.interactions.services.campaign_entries` (listed by `rapport.interactions.services`).
 
 Where Rapport differs from NAV on purpose (for docs/differences.md):
 
@@ -20,52 +20,35 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import DESCRIPTION_LENGTH, Campaign, CampaignEntry
 from rapport.contacts.models import Salesperson
-from rapport.core.dates import date_in_range, date_range_message
-from rapport.core.errors import ConflictError, ValidationFailed
+from rapport.core.cleaners import clean_text
+from rapport.core.dates import check_date_in_range
+from rapport.core.entry_numbers import insert_numbered
+from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
 from rapport.numbering.services import number_series_assign
 from rapport.setup.selectors import marketing_setup_get
 
 _UNSET: Any = object()
-_NUMBER_ATTEMPTS = 5
 CAMPAIGN_ENTRY_NO_LOCK = 5072_0001  # NAV's table no. 5072: the key of the entry-number lock
 
 
-def _clean_description(value: Any, errors: dict[str, list[str]]) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors.setdefault("description", []).append(_("Description must be text."))
-        return ""
-    text = value.strip()
-    if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        errors.setdefault("description", []).append(
-            _("Description may not contain control characters.")
-        )
-    elif len(text) > DESCRIPTION_LENGTH:
-        errors.setdefault("description", []).append(
-            _("Description can have at most %(max)s characters.") % {"max": DESCRIPTION_LENGTH}
-        )
-    return text
-
-
-def _check_date(name: str, value: Any, errors: dict[str, list[str]]) -> None:
+def _check_date(name: str, value: Any, errors: ErrorCollector) -> None:
     if value is not None and (
         not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
     ):
-        errors.setdefault(name, []).append(_("This field must be a date."))
-    elif value is not None and not date_in_range(value):
-        errors.setdefault(name, []).append(date_range_message())
+        errors.add(name, _("This field must be a date."))
+    elif value is not None:
+        check_date_in_range(name, value, errors)
 
 
 def _check_dates(
-    starting: datetime.date | None, ending: datetime.date | None, errors: dict[str, list[str]]
+    starting: datetime.date | None, ending: datetime.date | None, errors: ErrorCollector
 ) -> None:
     """NAV: the ending date may not lie before the starting date."""
     _check_date("starting_date", starting, errors)
@@ -73,41 +56,21 @@ def _check_dates(
     if errors or starting is None or ending is None:
         return
     if ending < starting:
-        errors.setdefault("ending_date", []).append(
+        errors.add(
+            "ending_date",
             _("Ending Date %(ending)s is before Starting Date %(starting)s.")
-            % {"ending": ending.isoformat(), "starting": starting.isoformat()}
+            % {"ending": ending.isoformat(), "starting": starting.isoformat()},
         )
 
 
-def _check_salesperson(value: Any, errors: dict[str, list[str]]) -> None:
+def _check_salesperson(value: Any, errors: ErrorCollector) -> None:
     if value is not None and not (isinstance(value, Salesperson) and value.pk):
-        errors.setdefault("salesperson", []).append(_("Choose an existing salesperson."))
+        errors.add("salesperson", _("Choose an existing salesperson."))
 
 
-@transaction.atomic
-def campaign_create(
-    *,
-    no: str = "",
-    description: str,
-    starting_date: datetime.date | None = None,
-    ending_date: datetime.date | None = None,
-    salesperson: Salesperson | None = None,
-    work_date: datetime.date | None = None,
-) -> Campaign:
-    """Create a campaign.
-
-    Its number: typed (`no`, upper-cased) when Marketing Setup's Campaign Nos. allows manual
-    numbers (or is blank); otherwise drawn from Campaign Nos. for `work_date` (see
-    `number_series_assign`; refused when Campaign Nos. is not set up). The series drawn from is
-    kept in `no_series` (blank for a typed number, as NAV). A number that exists already is
-    refused. The ending date may not lie before the starting date. Description at most 100
-    characters. All or nothing: a refused campaign gives its drawn number back."""
-    errors: dict[str, list[str]] = {}
-    description = _clean_description(description, errors)
-    _check_dates(starting_date, ending_date, errors)
-    _check_salesperson(salesperson, errors)
-    if errors:
-        raise ValidationFailed(errors)
+def _campaign_number(*, no: str, work_date: datetime.date | None) -> tuple[str, str]:
+    """The new campaign's number and the series it came from (`number_series_assign` with
+    Marketing Setup's Campaign Nos.); a number that exists already is refused."""
     setup = marketing_setup_get()
     series_code = setup.campaign_nos.code if setup.campaign_nos else None
     typed = str(no or "").strip().upper()
@@ -130,6 +93,35 @@ def campaign_create(
             field="no",
             code="duplicate",
         )
+    return number, series_used
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    no: str = "",
+    description: str,
+    starting_date: datetime.date | None = None,
+    ending_date: datetime.date | None = None,
+    salesperson: Salesperson | None = None,
+    work_date: datetime.date | None = None,
+) -> Campaign:
+    """Create a campaign.
+
+    Its number: typed (`no`, upper-cased) when Marketing Setup's Campaign Nos. allows manual
+    numbers (or is blank); otherwise drawn from Campaign Nos. for `work_date` (see
+    `number_series_assign`; refused when Campaign Nos. is not set up). The series drawn from is
+    kept in `no_series` (blank for a typed number, as NAV). A number that exists already is
+    refused. The ending date may not lie before the starting date. Description at most 100
+    characters. All or nothing: a refused campaign gives its drawn number back."""
+    errors = ErrorCollector()
+    description = clean_text(
+        "description", description, errors, label=_("Description"), max_length=DESCRIPTION_LENGTH
+    )
+    _check_dates(starting_date, ending_date, errors)
+    _check_salesperson(salesperson, errors)
+    errors.raise_if_any()
+    number, series_used = _campaign_number(no=no, work_date=work_date)
     try:
         with transaction.atomic():
             return Campaign.objects.create(
@@ -158,9 +150,15 @@ def campaign_update(
     """Change a campaign; arguments left out keep their value. The number is its key and
     stays. The same rules as `campaign_create`."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    errors: dict[str, list[str]] = {}
+    errors = ErrorCollector()
     if description is not _UNSET:
-        current.description = _clean_description(description, errors)
+        current.description = clean_text(
+            "description",
+            description,
+            errors,
+            label=_("Description"),
+            max_length=DESCRIPTION_LENGTH,
+        )
     if starting_date is not _UNSET:
         current.starting_date = starting_date
     if ending_date is not _UNSET:
@@ -169,8 +167,7 @@ def campaign_update(
         _check_salesperson(salesperson, errors)
         current.salesperson = salesperson
     _check_dates(current.starting_date, current.ending_date, errors)
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     current.save()
     campaign.refresh_from_db()
     return campaign
@@ -213,13 +210,8 @@ def campaign_entry_create(
     each logged interaction with a campaign, and by segment logging for each logged segment.
     The description is cut to 100 characters."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # serialise the numbering (see the docstring)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CAMPAIGN_ENTRY_NO_LOCK])
-        for attempt in range(_NUMBER_ATTEMPTS):
-            highest = CampaignEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
-            entry = CampaignEntry(
-                entry_no=highest + 1,
+        return insert_numbered(
+            CampaignEntry(
                 campaign=campaign,
                 description=str(description or "")[:DESCRIPTION_LENGTH],
                 date=date,
@@ -228,13 +220,6 @@ def campaign_entry_create(
                 segment_no=segment_no,
                 register_no=register_no,
                 created_at=timezone.now(),
-            )
-            try:
-                with transaction.atomic():
-                    entry.save(force_insert=True)
-            except IntegrityError:
-                if attempt == _NUMBER_ATTEMPTS - 1:
-                    raise
-                continue
-            return entry
-    raise AssertionError("unreachable")  # pragma: no cover
+            ),
+            lock_key=CAMPAIGN_ENTRY_NO_LOCK,
+        )

@@ -7,6 +7,8 @@ A template is a bag of defaults that an interaction copies when it is created (s
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -29,6 +31,105 @@ COST_PLACES = 2
 DURATION_DIGITS = 18
 NO_LENGTH = 20
 COMMENT_LENGTH = 250
+OPTION_LENGTH = 10
+"""An option field's stored value (the API's lower-case word) fits in 10 characters, as on the
+contact and in the setup; Evaluation's longest ("very_positive") needs `EVALUATION_LENGTH`."""
+EVALUATION_LENGTH = 15
+
+
+def cost_field(verbose_name: Any) -> models.DecimalField:
+    """A cost in LCY (≥ 0, two decimals): the template's unit cost, an interaction's cost."""
+    return models.DecimalField(
+        verbose_name, max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
+    )
+
+
+def duration_field(verbose_name: Any) -> models.DecimalField:
+    """A duration in whole minutes (≥ 0): the template's unit duration, an interaction's."""
+    return models.DecimalField(
+        verbose_name, max_digits=DURATION_DIGITS, decimal_places=0, default=0
+    )
+
+
+def information_flow_field() -> models.CharField:
+    return models.CharField(
+        _("information flow"),
+        max_length=OPTION_LENGTH,
+        choices=InformationFlow.choices,
+        blank=True,
+        default=InformationFlow.BLANK,
+    )
+
+
+def initiated_by_field() -> models.CharField:
+    return models.CharField(
+        _("initiated by"),
+        max_length=OPTION_LENGTH,
+        choices=InitiatedBy.choices,
+        blank=True,
+        default=InitiatedBy.BLANK,
+    )
+
+
+def correspondence_type_field(verbose_name: Any, default: str) -> models.CharField:
+    return models.CharField(
+        verbose_name,
+        max_length=OPTION_LENGTH,
+        choices=CorrespondenceType.choices,
+        blank=True,
+        default=default,
+    )
+
+
+class InteractionValues(models.Model):
+    """The values of an interaction that the log entry, the segment header and the segment line
+    (and its history) all hold, declared once (reference 1.7–1.9): a segment's values are
+    copied onto its lines and from there into the log, so each field is the same everywhere.
+    The relations whose reverse names differ (template, group, salesperson, campaign) are
+    declared by each model; the header's `cost`/`duration` are its Unit Cost and Unit
+    Duration."""
+
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
+    language = models.ForeignKey(
+        "contacts.Language",
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    cost = cost_field(_("cost"))
+    duration = duration_field(_("duration (min.)"))
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type = correspondence_type_field(
+        _("correspondence type"), default=CorrespondenceType.BLANK
+    )
+    campaign_target = models.BooleanField(_("campaign target"), default=False)
+    campaign_response = models.BooleanField(_("campaign response"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class InteractionOutcome(models.Model):
+    """How an interaction with one contact went: the log entry's and the segment line's time,
+    evaluation and whether the attempt failed (reference 1.7, 1.9)."""
+
+    time = models.TimeField(_("time of interaction"), null=True, blank=True)
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=EVALUATION_LENGTH,
+        choices=Evaluation.choices,
+        blank=True,
+        default=Evaluation.BLANK,
+    )
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+
+    class Meta:
+        abstract = True
 
 
 class InteractionGroup(models.Model):
@@ -61,32 +162,12 @@ class InteractionTemplate(models.Model):
         related_name="templates",
     )
     description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
-    unit_cost = models.DecimalField(
-        _("unit cost"), max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
-    )
-    unit_duration = models.DecimalField(
-        _("unit duration (min.)"), max_digits=DURATION_DIGITS, decimal_places=0, default=0
-    )
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=10,
-        choices=InformationFlow.choices,
-        blank=True,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=10,
-        choices=InitiatedBy.choices,
-        blank=True,
-        default=InitiatedBy.BLANK,
-    )
-    correspondence_type_default = models.CharField(
-        _("correspondence type (default)"),
-        max_length=10,
-        choices=CorrespondenceType.choices,
-        blank=True,
-        default=CorrespondenceType.EMAIL,
+    unit_cost = cost_field(_("unit cost"))
+    unit_duration = duration_field(_("unit duration (min.)"))
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type_default = correspondence_type_field(
+        _("correspondence type (default)"), default=CorrespondenceType.EMAIL
     )
     ignore_contact_corres_type = models.BooleanField(
         _("ignore contact corres. type"),
@@ -105,7 +186,7 @@ class InteractionTemplate(models.Model):
     )
     wizard_action = models.CharField(
         _("wizard action"),
-        max_length=10,
+        max_length=OPTION_LENGTH,
         choices=WizardAction.choices,
         blank=True,
         default=WizardAction.BLANK,
@@ -191,10 +272,28 @@ class InteractionTemplateLanguage(models.Model):
         return self.template.get_absolute_url()
 
 
-class InteractionLogEntry(models.Model):
+def _indexed_relation(
+    to: Any, verbose_name: Any, *, related_name: str, on_delete: Any = models.PROTECT
+) -> models.ForeignKey:
+    """An optional relation of the log entry that is the first column of one of its indexes
+    (so it needs no index of its own)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class InteractionLogEntry(InteractionValues, InteractionOutcome):
     """One interaction with a contact (reference 1.7): self-contained (the values were copied
     from the template when it was logged) and changed only through the services: cancel,
-    evaluate, comments, and finishing a postponed one.
+    evaluate, comments, and finishing a postponed one. Its values (`InteractionValues`,
+    `InteractionOutcome`) are the fields a segment line holds, so logging a line copies them
+    column by column.
 
     * `entry_no`: the highest + 1, assigned when the entry is created (never reused while the
       entry exists; a postponed entry keeps its number when it is finished).
@@ -211,106 +310,27 @@ class InteractionLogEntry(models.Model):
     """
 
     entry_no = models.PositiveIntegerField(_("entry no."), unique=True)
-    contact = models.ForeignKey(
+    contact = _indexed_relation(
         "contacts.Contact",
-        verbose_name=_("contact"),
-        on_delete=models.SET_NULL,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
+        _("contact"),
         related_name="interaction_log_entries",
-    )
-    contact_company = models.ForeignKey(
-        "contacts.Contact",
-        verbose_name=_("contact company"),
         on_delete=models.SET_NULL,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
+    )
+    contact_company = _indexed_relation(
+        "contacts.Contact",
+        _("contact company"),
         related_name="company_interaction_log_entries",
+        on_delete=models.SET_NULL,
     )
-    template = models.ForeignKey(
-        InteractionTemplate,
-        verbose_name=_("interaction template"),
-        on_delete=models.PROTECT,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
-        related_name="log_entries",
+    template = _indexed_relation(
+        InteractionTemplate, _("interaction template"), related_name="log_entries"
     )
-    group = models.ForeignKey(
-        InteractionGroup,
-        verbose_name=_("interaction group"),
-        on_delete=models.PROTECT,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
-        related_name="log_entries",
+    group = _indexed_relation(InteractionGroup, _("interaction group"), related_name="log_entries")
+    salesperson = _indexed_relation(
+        "contacts.Salesperson", _("salesperson"), related_name="interaction_log_entries"
     )
-    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
-    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
-    salesperson = models.ForeignKey(
-        "contacts.Salesperson",
-        verbose_name=_("salesperson"),
-        on_delete=models.PROTECT,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
-        related_name="interaction_log_entries",
-    )
-    date = models.DateField(_("date"), null=True, blank=True)
-    time = models.TimeField(_("time of interaction"), null=True, blank=True)
-    cost = models.DecimalField(
-        _("cost"), max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
-    )
-    duration = models.DecimalField(
-        _("duration (min.)"), max_digits=DURATION_DIGITS, decimal_places=0, default=0
-    )
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=10,
-        choices=InformationFlow.choices,
-        blank=True,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=10,
-        choices=InitiatedBy.choices,
-        blank=True,
-        default=InitiatedBy.BLANK,
-    )
-    evaluation = models.CharField(
-        _("evaluation"),
-        max_length=15,
-        choices=Evaluation.choices,
-        blank=True,
-        default=Evaluation.BLANK,
-    )
-    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
-    correspondence_type = models.CharField(
-        _("correspondence type"),
-        max_length=10,
-        choices=CorrespondenceType.choices,
-        blank=True,
-        default=CorrespondenceType.BLANK,
-    )
-    language = models.ForeignKey(
-        "contacts.Language",
-        verbose_name=_("language"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("campaign"),
-        on_delete=models.PROTECT,
-        db_index=False,  # the first column of an index below
-        null=True,
-        blank=True,
-        related_name="interaction_log_entries",
+    campaign = _indexed_relation(
+        "campaigns.Campaign", _("campaign"), related_name="interaction_log_entries"
     )
     campaign_entry = models.ForeignKey(
         "campaigns.CampaignEntry",
@@ -320,8 +340,6 @@ class InteractionLogEntry(models.Model):
         blank=True,
         related_name="interaction_log_entries",
     )
-    campaign_target = models.BooleanField(_("campaign target"), default=False)
-    campaign_response = models.BooleanField(_("campaign response"), default=False)
     segment_no = models.CharField(_("segment no."), max_length=NO_LENGTH, blank=True)
     logged_segment_entry_no = models.PositiveIntegerField(
         _("logged segment entry no."), null=True, blank=True
@@ -338,7 +356,7 @@ class InteractionLogEntry(models.Model):
     postponed = models.BooleanField(_("postponed"), default=False)
     delivery_status = models.CharField(
         _("delivery status"),
-        max_length=10,
+        max_length=OPTION_LENGTH,
         choices=DeliveryStatus.choices,
         blank=True,
         default=DeliveryStatus.BLANK,
@@ -361,29 +379,19 @@ class InteractionLogEntry(models.Model):
         # The reference's secondary keys (1.7) that the statistics filter on: equality columns
         # first, the date range last.
         indexes = [
-            models.Index(
-                fields=["contact_company", "canceled", "postponed", "date"],
-                name="interactions_log_company",
-            ),
-            models.Index(
-                fields=["contact", "canceled", "postponed", "date"],
-                name="interactions_log_contact",
-            ),
-            models.Index(
-                fields=["group", "canceled", "postponed", "date"],
-                name="interactions_log_group",
-            ),
-            models.Index(
-                fields=["template", "canceled", "postponed", "date"],
-                name="interactions_log_template",
-            ),
-            models.Index(
-                fields=["salesperson", "canceled", "postponed", "date"],
-                name="interactions_log_salesperson",
-            ),
-            models.Index(
-                fields=["campaign", "canceled", "postponed", "date"],
-                name="interactions_log_campaign",
+            *(
+                models.Index(
+                    fields=[column, "canceled", "postponed", "date"],
+                    name=f"interactions_log_{suffix}",
+                )
+                for column, suffix in [
+                    ("contact_company", "company"),
+                    ("contact", "contact"),
+                    ("group", "group"),
+                    ("template", "template"),
+                    ("salesperson", "salesperson"),
+                    ("campaign", "campaign"),
+                ]
             ),
             models.Index(
                 fields=["logged_segment_entry_no", "postponed"],

@@ -19,25 +19,35 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.choices import CorrespondenceType
-from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy
 from rapport.interactions.models import (
     CODE_LENGTH,
-    COST_DIGITS,
-    COST_PLACES,
     DESCRIPTION_LENGTH,
-    DURATION_DIGITS,
     NO_LENGTH,
+    InteractionOutcome,
+    InteractionValues,
 )
 
 LINE_NO_STEP = 10000
 """New lines are numbered in steps of 10,000 after the highest line no. (NAV's AutoSplitKey)."""
 
 
-class InteractionFields(models.Model):
-    """The interaction fields a segment header and its lines share (reference 1.8, 1.9)."""
+def created_by_field() -> models.ForeignKey:
+    """Who created a segment or ran a criteria action (kept when the user is deleted: blank)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
-    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+
+class InteractionFields(InteractionValues):
+    """The interaction fields a segment header, its lines and their history share (reference
+    1.8, 1.9): the interaction's values (`InteractionValues`, as on the log entry) and the
+    relations to the template, group, campaign and salesperson, without reverse names."""
+
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         verbose_name=_("campaign"),
@@ -70,45 +80,6 @@ class InteractionFields(models.Model):
         blank=True,
         related_name="+",
     )
-    language = models.ForeignKey(
-        "contacts.Language",
-        verbose_name=_("language"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
-    correspondence_type = models.CharField(
-        _("correspondence type"),
-        max_length=20,
-        choices=CorrespondenceType.choices,
-        blank=True,
-        default=CorrespondenceType.BLANK,
-    )
-    cost = models.DecimalField(
-        _("cost"), max_digits=COST_DIGITS, decimal_places=COST_PLACES, default=0
-    )
-    duration = models.DecimalField(
-        _("duration (min.)"), max_digits=DURATION_DIGITS, decimal_places=0, default=0
-    )
-    date = models.DateField(_("date"), null=True, blank=True)
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=20,
-        choices=InformationFlow.choices,
-        blank=True,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=20,
-        choices=InitiatedBy.choices,
-        blank=True,
-        default=InitiatedBy.BLANK,
-    )
-    campaign_target = models.BooleanField(_("campaign target"), default=False)
-    campaign_response = models.BooleanField(_("campaign response"), default=False)
 
     class Meta:
         abstract = True
@@ -129,14 +100,7 @@ class Segment(InteractionFields):
     no_of_criteria_actions = models.PositiveIntegerField(
         _("no. of criteria actions"), default=0, editable=False
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -155,7 +119,7 @@ class Segment(InteractionFields):
         return reverse("segments:segment-detail", kwargs={"no": self.no})
 
 
-class SegmentLine(InteractionFields):
+class SegmentLine(InteractionFields, InteractionOutcome):
     """One contact of a segment with its own interaction values (reference 1.9)."""
 
     segment = models.ForeignKey(
@@ -178,15 +142,6 @@ class SegmentLine(InteractionFields):
         blank=True,
         related_name="+",
     )
-    evaluation = models.CharField(
-        _("evaluation"),
-        max_length=20,
-        choices=Evaluation.choices,
-        blank=True,
-        default=Evaluation.BLANK,
-    )
-    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
-    time = models.TimeField(_("time of interaction"), null=True, blank=True)
     action_no = models.PositiveIntegerField(
         _("criteria action no."),
         default=0,
@@ -243,14 +198,7 @@ class SegmentCriteriaAction(CriteriaActionFields):
     )
     no_of_lines_inserted = models.PositiveIntegerField(_("lines inserted"), default=0)
     no_of_lines_removed = models.PositiveIntegerField(_("lines removed"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -267,7 +215,7 @@ class SegmentCriteriaAction(CriteriaActionFields):
         return f"{self.segment_id}/{self.action_no} {self.action}"
 
 
-class SegmentHistory(InteractionFields):
+class SegmentHistory(InteractionFields, InteractionOutcome):
     """Segment History (reference 1.11): a line a criteria action inserted or removed. A
     removed line is stored whole (its interaction values, contact, line no.), so that going
     back restores it exactly."""
@@ -294,9 +242,6 @@ class SegmentHistory(InteractionFields):
         blank=True,
         related_name="+",
     )
-    evaluation = models.CharField(_("evaluation"), max_length=20, blank=True)
-    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
-    time = models.TimeField(_("time of interaction"), null=True, blank=True)
     line_action_no = models.PositiveIntegerField(_("line's criteria action no."), default=0)
 
     class Meta:

@@ -141,14 +141,61 @@ def test_update_and_delete(series) -> None:
     assert not Campaign.objects.exists()
 
 
-def test_delete_is_refused_while_a_template_uses_it(series) -> None:
-    from rapport.interactions.services import interaction_group_create, interaction_template_create
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"description": "d" * 101}, "description", "Description can have at most 100 characters."),
+        (
+            {"description": "a\x00b"},
+            "description",
+            "Description may not contain control characters.",
+        ),
+        ({"description": 5}, "description", "Description must be text."),
+        (
+            {"description": "x", "starting_date": "2026-01-01"},
+            "starting_date",
+            "This field must be a date.",
+        ),
+        (
+            {"description": "x", "ending_date": datetime.date(1700, 1, 1)},
+            "ending_date",
+            None,  # the one date-range message (rapport.core.dates)
+        ),
+        (
+            {"description": "x", "salesperson": "SJ"},
+            "salesperson",
+            "Choose an existing salesperson.",
+        ),
+    ],
+)
+def test_each_refusal_says_what_is_wrong(series, kwargs, field, message) -> None:
+    from rapport.core.dates import date_range_message
+
+    series()
+    with pytest.raises(ValidationFailed) as info:
+        services.campaign_create(**kwargs)
+    assert info.value.errors == {field: [message or str(date_range_message())]}
+
+
+def test_campaign_entries_are_numbered_highest_plus_one_and_a_taken_number_is_skipped(
+    series, monkeypatch
+) -> None:
+    from rapport.campaigns.models import CampaignEntry
+    from rapport.core import entry_numbers
 
     series()
     campaign = services.campaign_create(description="Fair")
-    group = interaction_group_create(code="MEET")
-    interaction_template_create(code="BOOTH", group=group, campaign=campaign)
-    with pytest.raises(ConflictError) as info:
-        services.campaign_delete(campaign=campaign)
-    assert "still in use" in info.value.message
-    assert Campaign.objects.exists()
+    first = services.campaign_entry_create(campaign=campaign, date=DAY, description="d" * 120)
+    assert (first.entry_no, first.description) == (1, "d" * 100)
+    # Another writer took number 2 between the read and the insert: the next one is tried.
+    CampaignEntry.objects.filter(pk=first.pk).update(entry_no=2)
+    reads = iter([1])
+    real = entry_numbers.highest_number
+    monkeypatch.setattr(
+        entry_numbers,
+        "highest_number",
+        lambda model, field: next(reads, None) or real(model, field),
+    )
+    second = services.campaign_entry_create(campaign=campaign, date=DAY)
+    assert second.entry_no == 3
+    assert sorted(CampaignEntry.objects.values_list("entry_no", flat=True)) == [2, 3]
