@@ -1,12 +1,12 @@
-"""Campaign pages (reference 1.13): the list, the card with its statistics and campaign
-entries, and the create, edit and delete pages, which call the campaign services."""
+"""Campaign pages (reference 1.13): the list, the card, and the create, edit and delete pages,
+which call the campaign services. The card's statistics, campaign entries and their actions
+come from the interactions app (`rapport.core.cards`)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from rapport.campaigns import selectors, services
 from rapport.campaigns.forms import CampaignFilterForm, CampaignForm
-from rapport.campaigns.models import Campaign, CampaignEntry
+from rapport.campaigns.models import Campaign
 from rapport.core import permissions
+from rapport.core.cards import card_actions, card_panels
 from rapport.core.errors import NotFoundError
 from rapport.core.views import (
     Action,
@@ -25,10 +26,8 @@ from rapport.core.views import (
     ServiceDeleteView,
     ServiceFormView,
 )
-from rapport.interactions.views.statistics import statistics_context, statistics_log_url
 
 WRITE = permissions.MARKETING  # as the campaign API (CampaignViewSet.write_capability)
-ENTRIES_SHOWN = 50
 
 
 def _campaign_or_404(no: str) -> Campaign:
@@ -75,22 +74,6 @@ class CampaignListView(ObjectListView):
         return queryset
 
 
-def campaign_entries(campaign: Campaign) -> QuerySet[CampaignEntry]:
-    """The campaign's entries, newest first, each with NAV's FlowFields: the number, cost and
-    duration of its interactions that are canceled as the entry is (one query)."""
-    same = Q(interaction_log_entries__canceled=F("canceled"))
-    return (
-        CampaignEntry.objects.filter(campaign=campaign)
-        .select_related("salesperson", "user")
-        .annotate(
-            no_of_interactions=Count("interaction_log_entries", filter=same),
-            cost=Sum("interaction_log_entries__cost", filter=same),
-            duration=Sum("interaction_log_entries__duration", filter=same),
-        )
-        .order_by("-entry_no")
-    )
-
-
 class CampaignDetailView(ObjectDetailView):
     template_name = "campaigns/campaign_detail.html"
     sections = [
@@ -112,23 +95,7 @@ class CampaignDetailView(ObjectDetailView):
             actions.append(
                 Action(_("Edit"), reverse("campaigns:campaign-edit", args=[no]), icon="pencil")
             )
-        log = statistics_log_url("campaign", self.object)
-        if log:
-            actions.append(Action(_("Interaction log"), log, icon="journal-text"))
-        actions.append(
-            Action(
-                _("Campaign entries"),
-                f"{reverse('interactions:campaign-entry-list')}?{urlencode({'campaign_no': no})}",
-                icon="list-check",
-            )
-        )
-        actions.append(
-            Action(
-                _("Statistics"),
-                reverse("interactions:statistics", args=["campaign", no]),
-                icon="bar-chart",
-            )
-        )
+        actions += card_actions("campaign", self.request, self.object)
         if can_write:
             actions.append(
                 Action(
@@ -148,13 +115,7 @@ class CampaignDetailView(ObjectDetailView):
             for row in section["rows"]:
                 if row["name"] == "salesperson" and campaign.salesperson_id:
                     row["link"] = campaign.salesperson.get_absolute_url()
-        rows = list(campaign_entries(campaign)[: ENTRIES_SHOWN + 1])
-        context.update(
-            entries=rows[:ENTRIES_SHOWN],
-            more_entries=len(rows) > ENTRIES_SHOWN,
-            entries_shown=ENTRIES_SHOWN,
-        )
-        context.update(statistics_context(self.request, "campaign", campaign))
+        context.update(card_panels("campaign", self.request, campaign))
         return context
 
 

@@ -17,8 +17,8 @@ def interactions_this_month(user: Any) -> int:
 
 def postponed_count(user: Any) -> int:
     """The postponed interactions the user sees (a salesperson-role user: their own)."""
-    from rapport.interactions.log import postponed_visible_to
     from rapport.interactions.models import InteractionLogEntry
+    from rapport.interactions.services import postponed_visible_to
 
     return InteractionLogEntry.objects.filter(postponed_visible_to(user), postponed=True).count()
 
@@ -29,8 +29,16 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Interactions")
 
     def ready(self) -> None:
+        from rapport.contacts.deletion import register_contact_delete_step
         from rapport.core import tiles
+        from rapport.interactions import cards
         from rapport.interactions.models import InteractionTemplate
+        from rapport.interactions.services import interactions_detach_contact
+
+        # The interaction actions and panels of the contact, salesperson and campaign cards.
+        cards.register()
+        # Deleting a contact moves (or clears) its interactions first (reference 1.14).
+        register_contact_delete_step(interactions_detach_contact)
 
         tiles.register(
             tiles.Tile(

@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from rapport.campaigns import selectors, services
 from rapport.campaigns.api.serializers import CampaignSerializer
@@ -14,7 +10,6 @@ from rapport.campaigns.filtersets import CampaignFilterSet
 from rapport.core import permissions
 from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CODE_LOOKUP_REGEX
-from rapport.interactions.api.statistics import STATISTICS_SCHEMA, statistics_response
 
 
 class CampaignViewSet(NoticesMixin, viewsets.ModelViewSet):
@@ -56,9 +51,3 @@ class CampaignViewSet(NoticesMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Any) -> None:
         services.campaign_delete(campaign=instance)
-
-    @extend_schema(**STATISTICS_SCHEMA)
-    @action(detail=True, methods=["get"])
-    def statistics(self, request: Request, no: str | None = None) -> Response:
-        """The campaign's interaction statistics (reference 2.8)."""
-        return statistics_response(request, campaign=self.get_object())

@@ -1,5 +1,6 @@
 """The `campaigns` resource: list, create (numbered from Campaign Nos. or typed), update,
-delete, and who may write."""
+delete, and who may write. (A campaign in use by interactions: interactions'
+test_campaign_interactions.py.)"""
 
 from __future__ import annotations
 
@@ -9,13 +10,7 @@ import pytest
 
 from rapport.campaigns import services
 from rapport.campaigns.models import Campaign
-from rapport.contacts.models import Salesperson
-from rapport.contacts.services import contact_create, salesperson_create
-from rapport.interactions.services import (
-    interaction_create,
-    interaction_group_create,
-    interaction_template_create,
-)
+from rapport.contacts.services import salesperson_create
 from rapport.numbering.services import number_series_create
 from rapport.setup.services import marketing_setup_update
 from tests.support import assert_error_shape
@@ -118,20 +113,6 @@ def test_refusals(api_client, campaigns) -> None:
     )
     assert "salesperson_code" in error["fields"]
     assert Campaign.objects.count() == 2
-
-
-def test_a_campaign_in_use_cannot_be_deleted(api_client, campaigns, make_user) -> None:
-    salesperson = Salesperson.objects.get(code="SJ")
-    company = contact_create(type="company", no="C1", name="Acme", salesperson=salesperson)
-    group = interaction_group_create(code="PHONE")
-    template = interaction_template_create(
-        code="CALL", group=group, description="Call", correspondence_type_default=""
-    )
-    interaction_create(
-        actor=make_user(role="administrator"), contact=company, template=template, campaign="CP1"
-    )
-    error = assert_error_shape(api_client().delete(f"{URL}CP1/"), 409, "in_use")
-    assert "CP1" in error["message"]
 
 
 def test_writing_needs_the_marketing_capability(api_client, campaigns, make_user) -> None:

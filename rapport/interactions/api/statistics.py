@@ -1,19 +1,24 @@
 """The statistics endpoints (API.md): `GET <resource>/<key>/statistics/?date_from=&date_to=` for
 contacts, salespeople, interaction templates, interaction groups and campaigns. Each answers the
-figures of reference 2.8 and `months` for a chart; the resources' viewsets call these."""
+figures of reference 2.8 and `months` for a chart. The templates' and groups' viewsets call
+`statistics_response`; the contact, salesperson and campaign routes are served by the views
+below (rapport/interactions/api/urls.py), so that those lower apps need not know interactions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rapport.campaigns.selectors import campaign_list
 from rapport.contacts.selectors import contact_get, salesperson_get
+from rapport.core import permissions
 from rapport.interactions import selectors
 from rapport.interactions.api.serializers import (
     ContactStatisticsSerializer,
@@ -84,3 +89,19 @@ class SalespersonStatisticsView(APIView):
     @extend_schema(**STATISTICS_SCHEMA)
     def get(self, request: Request, code: str) -> Response:
         return statistics_response(request, salesperson=salesperson_get(code))
+
+
+class CampaignStatisticsView(APIView):
+    """The campaign's interaction statistics (reference 2.8)."""
+
+    # Served at `campaigns/<no>/statistics/` by this app, so that campaigns need not know about
+    # interactions; it answers as the campaign viewset's action it replaces (404 "Not found.",
+    # the OPTIONS name, the role a write would need: 405 for marketing, 403 below it).
+    name = "Statistics"
+    write_capability = permissions.MARKETING
+
+    @extend_schema(**STATISTICS_SCHEMA)
+    def get(self, request: Request, no: str) -> Response:
+        return statistics_response(
+            request, campaign=get_object_or_404(campaign_list(), no=str(no).upper())
+        )

@@ -1,11 +1,16 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from rapport.core.api.viewsets import CODE_LOOKUP_REGEX
 from rapport.interactions.api.campaign_entries import (
     CampaignEntryInteractionsView,
     CampaignEntryViewSet,
 )
-from rapport.interactions.api.statistics import ContactStatisticsView, SalespersonStatisticsView
+from rapport.interactions.api.statistics import (
+    CampaignStatisticsView,
+    ContactStatisticsView,
+    SalespersonStatisticsView,
+)
 from rapport.interactions.api.views import (
     InteractionGroupViewSet,
     InteractionTemplateLanguageViewSet,
@@ -37,6 +42,12 @@ urlpatterns = [
     ),
     path(
         "contacts/<str:no>/statistics/", ContactStatisticsView.as_view(), name="contact-statistics"
+    ),
+    # The campaign's key as the campaign router's (CODE_LOOKUP_REGEX), so the schema is the same.
+    re_path(
+        rf"^campaigns/(?P<no>{CODE_LOOKUP_REGEX})/statistics/$",
+        CampaignStatisticsView.as_view(),
+        name="campaign-statistics",
     ),
     path(
         "salespeople/<str:code>/statistics/",

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import serializers
 
-from rapport.contacts.models import Language, Salesperson
 from rapport.core.api.fields import CodeRelatedField
 from rapport.numbering.models import NumberSeries
 from rapport.setup.models import MarketingSetup
+
+
+def _related(field_name: str) -> QuerySet[Any]:
+    """All records the Marketing Setup field `field_name` may point at. The model comes from the
+    field itself: setup sits below contacts and does not import it (ARCHITECTURE.md)."""
+    model: Any = MarketingSetup._meta.get_field(field_name).related_model
+    return model._default_manager.all()
 
 
 class MarketingSetupSerializer(serializers.ModelSerializer):
@@ -20,12 +29,15 @@ class MarketingSetupSerializer(serializers.ModelSerializer):
     )
     default_salesperson_code = CodeRelatedField(
         source="default_salesperson",
-        queryset=Salesperson.objects.all(),
+        queryset=_related("default_salesperson"),
         allow_null=True,
         required=False,
     )
     default_language_code = CodeRelatedField(
-        source="default_language", queryset=Language.objects.all(), allow_null=True, required=False
+        source="default_language",
+        queryset=_related("default_language"),
+        allow_null=True,
+        required=False,
     )
 
     class Meta:

@@ -1,6 +1,7 @@
-"""The contact card's interactions: the statistics panel, the timeline (a company's includes
-its persons'), the interaction actions; and the salesperson card's. The contact page with
-10,000 interactions renders with the same number of queries as with 10."""
+"""What interactions shows on the contact card (registered by `rapport.interactions.cards`):
+the statistics panel, the timeline (a company's includes its persons'), the interaction
+actions; and on the salesperson card. The contact page with 10,000 interactions renders with
+the same number of queries as with 10."""
 
 from __future__ import annotations
 
@@ -181,3 +182,57 @@ def test_the_contact_page_with_10000_interactions_takes_as_many_queries_as_with_
     assert 'data-figure="no_of_interactions">9,000<' in html
     assert 'data-figure="cost">13,500.00<' in html
     assert many_time < 5, f"the page took {many_time:.2f}s"
+
+
+def toolbar(html: str) -> list[tuple[str, str]]:
+    """The card's action bar: (label, URL) of each button, in order."""
+    bar = html.split('role="toolbar"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'href="([^"]+)"[^>]*>(?:<i [^>]*></i> )?([^<]+)</a>', bar)
+
+
+def test_the_cards_actions_and_panels_in_order(admin_client, client_for, world):
+    html = admin_client.get("/contacts/CO1/").content.decode()
+    assert [label for _url, label in toolbar(html)] == [
+        "Edit",
+        "New person",
+        "Create interaction",
+        "Postponed interactions",
+        "Interaction log",
+        "Statistics",
+        "Delete",
+    ]
+    assert (
+        'href="/interactions/new/?contact_no=CO1&amp;next=%2Fcontacts%2FCO1%2F" data-dialog' in html
+    )
+    positions = [
+        html.index(marker)
+        for marker in (
+            'data-testid="contact-subtitle"',
+            'id="statistics"',
+            'class="card-section" open>',
+            'id="interactions"',
+            'id="profile"',
+        )
+    ]
+    assert positions == sorted(positions)
+    assert html.count("interactions/statistics-chart.js") == 1
+    reader = client_for(world.reader).get("/contacts/CO1/").content.decode()
+    assert [label for _url, label in toolbar(reader)] == [
+        "Postponed interactions",
+        "Interaction log",
+        "Statistics",
+    ]
+    salesperson = admin_client.get("/salespeople/PB/").content.decode()
+    assert toolbar(salesperson) == [
+        ("/salespeople/PB/edit/", "Edit"),
+        (
+            "/interactions/new/?salesperson_code=PB&amp;next=%2Fsalespeople%2FPB%2F",
+            "Create interaction",
+        ),
+        ("/interactions/postponed/?salesperson_code=PB", "Postponed interactions"),
+        ("/interactions/?salesperson_code=PB", "Interaction log"),
+        ("/interactions/statistics/salesperson/PB/", "Statistics"),
+        ("/salespeople/PB/delete/", "Delete"),
+    ]
+    assert salesperson.index('class="card-section"') < salesperson.index('id="statistics"')
+    assert salesperson.count("interactions/statistics-chart.js") == 1
