@@ -84,6 +84,9 @@ class ObjectListView(generic.ListView):
     write_capability: str | None = permissions.SETUP
     empty_message: Any = gettext_lazy("Nothing here yet.")
     empty_hint: Any = ""
+    # What an htmx refresh of `#object-table` renders; by default the `table` partial of
+    # `template_name` (a page that extends core/object_list.html names this one's instead).
+    table_template_name: str | None = None
 
     def get_base_queryset(self) -> QuerySet:
         return self.model._default_manager.all()  # type: ignore[union-attr]
@@ -162,7 +165,7 @@ class ObjectListView(generic.ListView):
     def get_template_names(self) -> list[str]:
         names = super().get_template_names()
         if getattr(self.request, "htmx", False) and self.request.htmx.target == "object-table":  # type: ignore[attr-defined]
-            return [f"{self.template_name}#table"]
+            return [self.table_template_name or f"{self.template_name}#table"]
         return names
 
 
@@ -302,6 +305,33 @@ class ServiceDeleteView(CapabilityRequiredMixin, generic.TemplateView):
             return HttpResponseRedirect(target)
         messages.success(request, _("Deleted %(object)s.") % {"object": obj})
         return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class ServiceActionView(CapabilityRequiredMixin, generic.View):
+    """A button's change of one record (POST only: cancel, uncancel, ...): `perform` calls the
+    service and returns the success message; a refusal (DomainError) becomes an error message.
+    Either way back to `success_url` (the record's card, or where the page says)."""
+
+    http_method_names = ["post"]
+
+    def get_object(self, **kwargs: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def perform(self, obj: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def success_url(self, obj: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object(**kwargs)
+        try:
+            message = self.perform(obj)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, message)
+        return HttpResponseRedirect(self.success_url(obj))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 
 from rapport.attachments.models import Attachment
@@ -20,6 +20,7 @@ from rapport.attachments.services import attachment_create
 from rapport.campaigns.models import Campaign
 from rapport.campaigns.services import campaign_create, campaign_entry_create
 from rapport.contacts.models import Contact, Language, Salesperson
+from rapport.core.entry_numbers import highest_number
 from rapport.core.errors import DomainError
 from rapport.core.models import User
 from rapport.core.notices import collect_notices
@@ -79,49 +80,55 @@ def load_demo_interactions(add: Callable[[str, int], None] | None = None) -> Non
             services.interaction_group_create(code=code, description=description)
             count("interaction groups")
     languages = {language.code: language for language in Language.objects.all()}
-    for code, group, description, cost, duration, flow, initiated_by, channel in TEMPLATES:
-        if InteractionTemplate.objects.filter(code=code).exists():
-            continue
-        template = services.interaction_template_create(
-            code=code,
-            group=group,
-            description=description,
-            unit_cost=Decimal(cost),
-            unit_duration=duration,
-            information_flow=flow,
-            initiated_by=initiated_by,
-            correspondence_type_default=channel,
-            # Calls, visits and meetings send nothing: as a careful NAV setup does, they ignore
-            # the contact's preferred correspondence type (else a contact who prefers e-mail
-            # would get correspondence type Email, which needs an attachment to send).
-            ignore_contact_corres_type=not channel,
-        )
-        count("interaction templates")
-        rows = {
-            language: text
-            for language, text in LANGUAGE_DESCRIPTIONS.get(code, {}).items()
-            if language in languages
-        }
-        for language, text in rows.items():
-            attachment = None
-            if code == "NEWS":
-                subject, body = NEWS_BODIES[language]
-                attachment = attachment_create(kind="email", subject=subject, body_html=body)
-                count("attachments")
-            services.interaction_template_language_create(
-                template=template,
-                language=languages[language],
-                description=text,
-                attachment=attachment,
-            )
-        count("interaction template languages", len(rows))
-        if "EN" in rows:
-            services.interaction_template_update(
-                template=template,
-                language_default="EN",
-                wizard_action="merge" if code == "NEWS" else template.wizard_action,
-            )
+    for row in TEMPLATES:
+        if not InteractionTemplate.objects.filter(code=row[0]).exists():
+            _demo_template(row, languages, count)
     load_demo_log(add)
+
+
+def _demo_template(row: tuple, languages: dict[str, Language], count: Callable[..., None]) -> None:
+    """One demo template with its language rows (the newsletter: an e-mail attachment per
+    language and the wizard action Merge); English, when there, is its default language."""
+    code, group, description, cost, duration, flow, initiated_by, channel = row
+    template = services.interaction_template_create(
+        code=code,
+        group=group,
+        description=description,
+        unit_cost=Decimal(cost),
+        unit_duration=duration,
+        information_flow=flow,
+        initiated_by=initiated_by,
+        correspondence_type_default=channel,
+        # Calls, visits and meetings send nothing: as a careful NAV setup does, they ignore
+        # the contact's preferred correspondence type (else a contact who prefers e-mail
+        # would get correspondence type Email, which needs an attachment to send).
+        ignore_contact_corres_type=not channel,
+    )
+    count("interaction templates")
+    rows = {
+        language: text
+        for language, text in LANGUAGE_DESCRIPTIONS.get(code, {}).items()
+        if language in languages
+    }
+    for language, text in rows.items():
+        attachment = None
+        if code == "NEWS":
+            subject, body = NEWS_BODIES[language]
+            attachment = attachment_create(kind="email", subject=subject, body_html=body)
+            count("attachments")
+        services.interaction_template_language_create(
+            template=template,
+            language=languages[language],
+            description=text,
+            attachment=attachment,
+        )
+    count("interaction template languages", len(rows))
+    if "EN" in rows:
+        services.interaction_template_update(
+            template=template,
+            language_default="EN",
+            wizard_action="merge" if code == "NEWS" else template.wizard_action,
+        )
 
 
 # --- The interaction log ----------------------------------------------------------------------
@@ -203,6 +210,38 @@ def load_demo_log(add: Callable[[str, int], None] | None = None) -> None:
 
     if InteractionLogEntry.objects.exists():
         return
+    world = _log_world()
+    if world is None:
+        return
+    rng = random.Random(LOG_SEED)
+    today = timezone.localdate()
+    campaigns = _demo_campaigns(today, count)
+    plans = _plans(rng, world, today)
+    entries, sources = _prepared_entries(rng, world, plans, campaigns)
+    _insert_entries(entries, sources)
+    count("interactions", len(entries))
+    count("canceled interactions", sum(entry.canceled for entry in entries))
+    _add_drafts(rng, world)
+    count("postponed interactions", POSTPONED)
+
+
+@dataclass(frozen=True)
+class _LogWorld:
+    """What the demo log is made of."""
+
+    admin: User
+    templates: dict[str, InteractionTemplate]
+    contacts: list[Contact]
+    salespeople: list[Salesperson]
+
+    def author(self, salesperson: Salesperson) -> User:
+        """Who logs for `salesperson`: their user, else the admin."""
+        return salesperson.user if salesperson.user_id else self.admin  # type: ignore[return-value]
+
+
+def _log_world() -> _LogWorld | None:
+    """The admin, the templates of MIX, the contacts that may be interacted with and the
+    salespeople; None when one of them is missing."""
     admin = User.objects.filter(username="admin").first()
     codes = [code for code, _weight, _channel in MIX]
     templates = {
@@ -218,22 +257,32 @@ def load_demo_log(add: Callable[[str, int], None] | None = None) -> None:
     )
     salespeople = list(Salesperson.objects.select_related("user").order_by("code"))
     if admin is None or not contacts or not salespeople or len(templates) < len(MIX):
-        return
-    rng = random.Random(LOG_SEED)
-    today = timezone.localdate()
-    campaigns = _demo_campaigns(today, count)
+        return None
+    return _LogWorld(admin, templates, contacts, salespeople)
+
+
+def _plans(rng: random.Random, world: _LogWorld, today: datetime.date) -> list[tuple]:
+    """The logged interactions to make, by date: (date, template code, correspondence type,
+    contact, luck, mood)."""
     plans = []
     for _index in range(LOGGED):
         code, _weight, channel = rng.choices(MIX, weights=[weight for _c, weight, _h in MIX])[0]
         date = today - datetime.timedelta(days=rng.randrange(DAYS))
-        plans.append((date, code, channel, rng.choice(contacts), rng.random(), rng.random()))
+        plans.append((date, code, channel, rng.choice(world.contacts), rng.random(), rng.random()))
     plans.sort(key=lambda plan: plan[0])
+    return plans
 
+
+def _prepared_entries(
+    rng: random.Random, world: _LogWorld, plans: list[tuple], campaigns: list[tuple]
+) -> tuple[list[InteractionLogEntry], list[Attachment | None]]:
+    """Each plan through `interaction_prepare`: the unsaved entries and the template
+    attachments their read-only copies are made of."""
     entries: list[InteractionLogEntry] = []
     sources: list[Attachment | None] = []
     with collect_notices():  # the downgrade notices are for a person at a form
         for date, code, channel, contact, luck, mood in plans:
-            salesperson = contact.salesperson or salespeople[0]
+            salesperson = contact.salesperson or world.salespeople[0]
             campaign = next(
                 (
                     c
@@ -246,9 +295,9 @@ def load_demo_log(add: Callable[[str, int], None] | None = None) -> None:
             if code in CALLS | MEETINGS:
                 evaluation = rng.choices(EVALUATIONS, weights=EVALUATION_WEIGHTS)[0]
             prepared = services.interaction_prepare(
-                actor=salesperson.user if salesperson.user_id else admin,
+                actor=world.author(salesperson),
                 contact=contact,
-                template=templates[code],
+                template=world.templates[code],
                 salesperson=salesperson,
                 correspondence_type=channel,
                 date=date,
@@ -260,26 +309,26 @@ def load_demo_log(add: Callable[[str, int], None] | None = None) -> None:
             prepared.entry.canceled = luck > 1 - CANCELED_SHARE
             entries.append(prepared.entry)
             sources.append(prepared.attachment)
-    _insert_entries(entries, sources)
-    count("interactions", len(entries))
-    count("canceled interactions", sum(entry.canceled for entry in entries))
+    return entries, sources
 
+
+def _add_drafts(rng: random.Random, world: _LogWorld) -> None:
+    """The postponed interactions, through `interaction_create` (every other one without a
+    template yet: only the contact is required)."""
     drafts = [("OUTGOING", "call notes"), ("VISIT", "visit report"), ("OFFER", "offer")]
     for index in range(POSTPONED):
-        contact = rng.choice(contacts)
-        salesperson = contact.salesperson or salespeople[0]
+        contact = rng.choice(world.contacts)
+        salesperson = contact.salesperson or world.salespeople[0]
         draft_code, what = drafts[index % len(drafts)]
         services.interaction_create(
-            actor=salesperson.user if salesperson.user_id else admin,
+            actor=world.author(salesperson),
             contact=contact,
-            # Every other draft has no template yet: only the contact is required.
-            template=templates[draft_code] if index % 2 == 0 else None,
+            template=world.templates[draft_code] if index % 2 == 0 else None,
             salesperson=salesperson,
             description=f"To finish: {what}",
             correspondence_type="",
             postpone=True,
         )
-    count("postponed interactions", POSTPONED)
 
 
 def _insert_entries(entries: list[InteractionLogEntry], sources: list[Attachment | None]) -> None:
@@ -292,15 +341,7 @@ def _insert_entries(entries: list[InteractionLogEntry], sources: list[Attachment
         entry.created_at = entry.modified_at = now
         if source is not None:
             if source.pk not in copies:
-                copies[source.pk] = attachment_create(
-                    kind=source.kind,
-                    file_name=source.file_name,
-                    subject=source.subject,
-                    body_html=source.body_html,
-                    body_text=source.body_text,
-                    content=bytes(source.content or b""),
-                    read_only=True,
-                )
+                copies[source.pk] = services.attachment_read_only_copy(source)  # type: ignore[assignment]
             entry.attachment = copies[source.pk]
         if entry.campaign is not None:
             entry.campaign_entry = campaign_entry_create(
@@ -311,7 +352,7 @@ def _insert_entries(entries: list[InteractionLogEntry], sources: list[Attachment
                 salesperson=entry.salesperson,
             )
     services.lock_entry_numbers()
-    highest = InteractionLogEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    highest = highest_number(InteractionLogEntry)
     for number, entry in enumerate(entries, start=highest + 1):
         entry.entry_no = number
     InteractionLogEntry.objects.bulk_create(entries, batch_size=500)

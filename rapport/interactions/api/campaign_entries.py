@@ -1,7 +1,7 @@
 """The `campaign-entries` resource (API.md), keyed by `entry_no`, in the style of the
 interaction log: the list (`?campaign_no=`, `?canceled=`, `?entry_no=`), one entry, its
 interactions, and the actions `cancel/`, `uncancel/` and `delete-canceled/` (with `"dry_run":
-true` it only counts). The rules are those of `rapport.interactions.campaign_entries`.
+true` it only counts). The rules are those of `rapport.interactions.services.campaign_entries`.
 
 A typo must never widen or execute a delete: every action refuses keys it does not know (400,
 code `unknown_field`, the platform's rule `rapport.core.api.serializers.refuse_unknown_keys`)
@@ -24,9 +24,10 @@ from rapport.core import permissions
 from rapport.core.api.serializers import ActionSerializer, refuse_unknown_keys
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import ValidationFailed
-from rapport.interactions import campaign_entries, selectors, services
+from rapport.interactions import selectors, services
 from rapport.interactions.api.serializers import InteractionSerializer
 from rapport.interactions.filtersets import MAX_ENTRY_NO, CodeFilter, IntegerFilter
+from rapport.interactions.services import campaign_entries
 
 ENTRY_NO = OpenApiParameter(
     "entry_no", OpenApiTypes.INT, OpenApiParameter.PATH, description="Campaign entry no."

@@ -37,12 +37,12 @@ from rapport.interactions.filtersets import (
     InteractionLogFilterSet,
     InteractionTemplateFilterSet,
 )
-from rapport.interactions.log import postponed_visible_to
 from rapport.interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
+from rapport.interactions.services import postponed_visible_to
 
 API_FIELD_NAMES = {
     "group": "group_code",

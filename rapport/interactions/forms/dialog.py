@@ -29,19 +29,6 @@ CONTACT_SEPARATOR = " – "
 
 MAX_CONTACT_OPTIONS = 20
 
-# The fields a template fills in (reference 2.1.3); the description only while blank.
-TEMPLATE_FIELDS = (
-    "language",
-    "correspondence_type",
-    "information_flow",
-    "initiated_by",
-    "cost",
-    "duration",
-    "campaign",
-    "campaign_target",
-    "campaign_response",
-)
-
 
 def contact_label(contact: Contact) -> str:
     """How the contact field shows a contact: number and name."""

@@ -16,12 +16,12 @@ from rapport.campaigns.models import CampaignEntry
 from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from rapport.core.services import user_update_preferences
 from rapport.interactions import services
-from rapport.interactions.campaign_entries import (
+from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
+from rapport.interactions.services.campaign_entries import (
     campaign_entries,
     campaign_entry_get,
     may_change_campaign_entry,
 )
-from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
 
 from .conftest import log_snapshot
 

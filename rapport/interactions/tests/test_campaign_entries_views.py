@@ -194,3 +194,21 @@ def test_list_and_card_queries_do_not_grow_with_the_rows(w, client_for) -> None:
         InteractionLogEntry.objects.filter(pk=other.pk).update(campaign_entry=entry)
     assert count(LIST) == list_one
     assert count(card(1)) == card_one
+
+
+def test_htmx_refresh_of_the_list_answers_the_table_only(w, client_for) -> None:
+    """The search and filter panel refreshes `#object-table` with htmx: the list answers the
+    table of the page framework's list template, not a missing partial (a 500)."""
+    log(w)
+    campaign_create(no="CP2", description="Autumn")
+    log(w, campaign="CP2")
+    client = client_for(w.admin)
+    assert "Delete canceled campaign entries" in client.get(LIST).content.decode()
+    response = client.get(
+        f"{LIST}?campaign_no=CP2", headers={"HX-Request": "true", "HX-Target": "object-table"}
+    )
+    assert list_rows(response) == [CampaignEntry.objects.get(campaign__no="CP2").entry_no]
+    content = response.content.decode()
+    assert "<table" in content
+    assert "<html" not in content
+    assert "Delete canceled campaign entries" not in content  # the page's toolbar is not in it

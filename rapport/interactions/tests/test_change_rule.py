@@ -8,8 +8,8 @@ import pytest
 
 from rapport.core.errors import PermissionDeniedError
 from rapport.interactions import services
-from rapport.interactions.log import may_change_entry, postponed_visible_to
 from rapport.interactions.models import InteractionLogEntry
+from rapport.interactions.services import may_change_entry, postponed_visible_to
 
 
 def test_pages_and_services_apply_the_same_rule(world: Any) -> None:

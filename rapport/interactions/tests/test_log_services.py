@@ -18,9 +18,12 @@ from rapport.core.errors import ConflictError, PermissionDeniedError, Validation
 from rapport.core.notices import collect_notices
 from rapport.core.services import user_update_preferences
 from rapport.interactions import selectors, services
-from rapport.interactions.log import now_rounded_up
 from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
-from rapport.interactions.services import campaign_entry_cancel, campaign_entry_uncancel
+from rapport.interactions.services import (
+    campaign_entry_cancel,
+    campaign_entry_uncancel,
+    now_rounded_up,
+)
 
 from .conftest import log_snapshot
 

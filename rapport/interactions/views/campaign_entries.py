@@ -12,35 +12,33 @@ services decide; the pages offer the buttons only where they would be allowed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View, generic
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
-from rapport.core.errors import DomainError, NotFoundError
+from rapport.core.errors import NotFoundError
 from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import (
     Action,
-    CapabilityRequiredMixin,
     Column,
     ObjectDetailView,
     ObjectListView,
-    add_domain_error,
+    ServiceActionView,
 )
-from rapport.interactions import campaign_entries, services
+from rapport.interactions import services
 from rapport.interactions.filtersets import MAX_ENTRY_NO
+from rapport.interactions.services import campaign_entries
+from rapport.interactions.views import delete_canceled
+from rapport.interactions.views.log.links import with_query
 
 WRITE = permissions.INTERACTIONS
 INTERACTIONS_PER_PAGE = 50
@@ -63,11 +61,6 @@ def _entry_or_404(entry_no: Any) -> CampaignEntry:
         return campaign_entries.campaign_entry_get(entry_no)
     except NotFoundError as error:
         raise Http404(error.message) from error
-
-
-def _with_query(url: str, params: Mapping[str, Any]) -> str:
-    given = {name: value for name, value in params.items() if value not in (None, "")}
-    return f"{url}?{urlencode(given)}" if given else url
 
 
 def _logged_segment_url(entry_no: int | None) -> str:
@@ -116,6 +109,7 @@ class CampaignEntryListView(ObjectListView):
 
     model = CampaignEntry
     template_name = "interactions/campaign_entries/entry_list.html"
+    table_template_name = "core/object_list.html#table"  # the page only adds buttons
     title = gettext_lazy("Campaign entries")
     columns = [
         Column("entry_no", gettext_lazy("Entry No."), sort="entry_no", link=True, align_end=True),
@@ -162,7 +156,7 @@ class CampaignEntryListView(ObjectListView):
         if form is not None and form.is_bound and form.is_valid():
             campaign_no = form.cleaned_data.get("campaign_no") or ""
         context.update(
-            delete_canceled_url=_with_query(
+            delete_canceled_url=with_query(
                 reverse("interactions:campaign-entry-delete-canceled"),
                 {"campaign_no": campaign_no},
             ),
@@ -272,7 +266,7 @@ class CampaignEntryDetailView(ObjectDetailView):
         context.update(
             title=_("Campaign entry %(no)s") % {"no": entry.entry_no},
             interactions=paginator.get_page(self.request.GET.get("page")),
-            list_url=_with_query(
+            list_url=with_query(
                 reverse("interactions:campaign-entry-list"), {"campaign_no": entry.campaign.no}
             ),
             cost=_money(entry.cost),  # type: ignore[attr-defined]
@@ -281,35 +275,26 @@ class CampaignEntryDetailView(ObjectDetailView):
         return context
 
 
-class _CampaignEntryActionView(CapabilityRequiredMixin, View):
+class _CampaignEntryActionView(ServiceActionView):
     """Cancel or uncancel (POST only); back to the entry's card with a message."""
 
     write_capability = WRITE
-    http_method_names = ["post"]
     canceled = True
 
-    def post(self, request: HttpRequest, entry_no: int) -> HttpResponse:
-        entry = _entry_or_404(entry_no)
-        operation = (
-            services.campaign_entry_cancel if self.canceled else services.campaign_entry_uncancel
-        )
-        try:
-            operation(actor=request.user, entry=entry)
-        except DomainError as error:
-            messages.error(request, error.message)
+    def get_object(self, **kwargs: Any) -> CampaignEntry:
+        return _entry_or_404(kwargs["entry_no"])
+
+    def perform(self, obj: CampaignEntry) -> str:
+        if self.canceled:
+            services.campaign_entry_cancel(actor=self.request.user, entry=obj)
+            message = _("Campaign entry %(no)s and its interactions are canceled.")
         else:
-            messages.success(
-                request,
-                (
-                    _("Campaign entry %(no)s and its interactions are canceled.")
-                    if self.canceled
-                    else _("Campaign entry %(no)s and its interactions are no longer canceled.")
-                )
-                % {"no": entry.entry_no},
-            )
-        return HttpResponseRedirect(
-            reverse("interactions:campaign-entry-detail", args=[entry.entry_no])
-        )
+            services.campaign_entry_uncancel(actor=self.request.user, entry=obj)
+            message = _("Campaign entry %(no)s and its interactions are no longer canceled.")
+        return message % {"no": obj.entry_no}
+
+    def success_url(self, obj: CampaignEntry) -> str:
+        return reverse("interactions:campaign-entry-detail", args=[obj.entry_no])
 
 
 class CampaignEntryCancelView(_CampaignEntryActionView):
@@ -338,79 +323,33 @@ class DeleteCanceledForm(BootstrapFormMixin, forms.Form):
         }
 
 
-def _signature(filters: Mapping[str, Any]) -> str:
-    return urlencode(sorted((name, str(value)) for name, value in filters.items()))
-
-
-class DeleteCanceledView(CapabilityRequiredMixin, generic.TemplateView):
-    """Delete canceled campaign entries (NAV report 5189): the filters, then a preview that
-    counts the entries that would go (the service's dry run), then the deletion, which takes
-    their interactions along. The confirmation must carry the filters that were counted."""
+class DeleteCanceledView(delete_canceled.DeleteCanceledView):
+    """Delete canceled campaign entries (NAV report 5189): the shared preview-then-delete flow;
+    the deletion takes the entries' interactions along."""
 
     template_name = "interactions/campaign_entries/delete_canceled.html"
-    write_capability = WRITE
+    form_class = DeleteCanceledForm
+    title = gettext_lazy("Delete canceled campaign entries")
 
-    def render_page(self, form: DeleteCanceledForm, count: int | None = None) -> HttpResponse:
-        signature = _signature(form.service_filters()) if count is not None else ""
-        return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                count=count,
-                signature=signature,
-                title=_("Delete canceled campaign entries"),
-                list_url=reverse("interactions:campaign-entry-list"),
-            )
+    def delete(self, filters: dict[str, Any], *, dry_run: bool = False) -> int:
+        return services.campaign_entries_delete_canceled(
+            actor=self.request.user, filters=filters, dry_run=dry_run
         )
 
-    def preview(self, form: DeleteCanceledForm) -> HttpResponse:
-        try:
-            count = services.campaign_entries_delete_canceled(
-                actor=self.request.user, filters=form.service_filters(), dry_run=True
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-            return self.render_page(form)
-        return self.render_page(form, count)
+    def back_url(self) -> str:
+        return reverse("interactions:campaign-entry-list")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = DeleteCanceledForm(request.GET or None)
-        if form.is_bound and not form.is_valid():
-            return self.render_page(form)
-        if not form.is_bound:
-            form.cleaned_data = {}
-        return self.preview(form)
+    def deleted_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)s campaign entry has been deleted.",
+            "%(count)s campaign entries have been deleted.",
+            count,
+        ) % {"count": count}
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = DeleteCanceledForm(request.POST)
-        if not form.is_valid():
-            return self.render_page(form)
-        filters = form.service_filters()
-        if "confirm" not in request.POST:
-            return self.preview(form)
-        if request.POST.get("previewed") != _signature(filters):
-            messages.warning(
-                request, _("The filters changed since the preview: check the count again.")
-            )
-            return self.preview(form)
-        try:
-            count = services.campaign_entries_delete_canceled(actor=request.user, filters=filters)
-        except DomainError as error:
-            add_domain_error(form, error)
-            return self.render_page(form)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s campaign entry has been deleted.",
-                "%(count)s campaign entries have been deleted.",
-                count,
-            )
-            % {"count": count},
-        )
-        return HttpResponseRedirect(
-            _with_query(
-                reverse("interactions:campaign-entry-list"),
-                {"campaign_no": filters.get("campaign_no")},
-            )
+    def success_url(self, filters: dict[str, Any]) -> str:
+        return with_query(
+            reverse("interactions:campaign-entry-list"),
+            {"campaign_no": filters.get("campaign_no")},
         )
 
 

@@ -7,7 +7,7 @@ salesperson or the interaction log, or resume a postponed one, in the same dialo
   `next` is where to go afterwards.
 * Choosing a template (or another contact) fills the details at once: htmx posts the form to
   `interaction-fill`, which answers the fields again with the template's values
-  (`template_defaults_for`, the one home of reference 2.1.3/2.1.4).
+  (`services.template_defaults_apply`, the one home of reference 2.1.3/2.1.4).
 * Finish logs (`interaction_create` / `interaction_resume`). Cancel asks NAV's question "finish
   this interaction later?": Yes saves a postponed draft, No discards, Back returns to the form.
 * Opened from a link with `data-dialog`, the dialog comes over the page in a modal (htmx);
@@ -42,7 +42,6 @@ from rapport.interactions.forms.dialog import (
     contact_options,
     find_contact,
 )
-from rapport.interactions.log import now_rounded_up
 from rapport.interactions.models import InteractionLogEntry, InteractionTemplate
 from rapport.interactions.views.log import check_may_open_form
 
@@ -180,26 +179,15 @@ def fill_values(
     template = selectors.interaction_template_list().filter(code=code).first() if code else None
     if template is None:
         return values
-    defaults = selectors.template_defaults_for(
-        template,
-        contact,
-        previous_correspondence_type=str(values.get("correspondence_type") or ""),
-    )
-    values["language"] = defaults.language_code
-    values["correspondence_type"] = defaults.correspondence_type
-    if template_changed or values.get("filled_template") != template.code:
-        values.update(
-            information_flow=defaults.information_flow,
-            initiated_by=defaults.initiated_by,
-            cost=defaults.cost,
-            duration=defaults.duration,
-            campaign_target=defaults.campaign_target,
-            campaign_response=defaults.campaign_response,
-        )
-        if "campaign" not in locked:
-            values["campaign"] = defaults.campaign.no if defaults.campaign is not None else ""
-        if not str(values.get("description") or "").strip():
-            values["description"] = defaults.description
+    # Language and correspondence type follow the contact always; the other details only when
+    # the template is newly chosen (the description only while blank, a locked campaign stays).
+    keep = {"group"}
+    if not template_changed and values.get("filled_template") == template.code:
+        keep.update(services.TEMPLATE_DEFAULT_FIELDS)
+        keep -= {"language", "correspondence_type"}
+    if "campaign" in locked:
+        keep.add("campaign")
+    services.template_defaults_apply(values, template, contact=contact, keep=keep, as_keys=True)
     values["filled_template"] = template.code
     return values
 
@@ -221,7 +209,7 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
         contact = entry_point.locked.get("contact")
         values: dict[str, Any] = {
             "date": user.effective_work_date,  # type: ignore[union-attr]
-            "time": now_rounded_up(),
+            "time": services.now_rounded_up(),
             "successful": True,
             "cost": 0,
             "duration": 0,

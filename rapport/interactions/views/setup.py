@@ -254,13 +254,7 @@ class InteractionTemplateListView(ObjectListView):
     )
 
     template_name = "interactions/template_list.html"
-
-    def get_template_names(self) -> list[str]:
-        """The page adds a link to the groups; htmx refreshes only the table, which is the
-        partial of the page framework's list template."""
-        if getattr(self.request, "htmx", False) and self.request.htmx.target == "object-table":  # type: ignore[attr-defined]
-            return ["core/object_list.html#table"]
-        return [self.template_name]
+    table_template_name = "core/object_list.html#table"  # the page only adds a link
 
     def get_base_queryset(self) -> QuerySet:
         return selectors.interaction_template_list()

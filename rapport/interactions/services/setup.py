@@ -1,9 +1,8 @@
-"""Business operations on interaction groups, templates and template languages (reference
-1.3–1.5), and (defined in `rapport.interactions.log`, re-exported at the end) on the
-interaction log.
+"""Business operations on interaction groups and templates (reference 1.3–1.4), with the checks
+their language rows share (`template_languages`, reference 1.5).
 
-Every write with a rule lives here. Each function is one transaction and raises a DomainError
-subclass with a user-facing message; nothing is saved when an operation is refused.
+Each function is one transaction and raises a DomainError subclass with a user-facing message;
+nothing is saved when an operation is refused. `rapport.interactions.services` lists them.
 
 Relations may be given as records or by their key (a group or language code, a campaign no.,
 an attachment no.), so that the UI, the API and the CLI call the same functions.
@@ -28,7 +27,6 @@ Where Rapport differs from NAV on purpose (for docs/differences.md):
 from __future__ import annotations
 
 import decimal
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +40,14 @@ from rapport.attachments.models import Attachment
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language
 from rapport.core.choices import CorrespondenceType
+from rapport.core.cleaners import (
+    clean_amount,
+    clean_choice,
+    clean_code,
+    clean_flag,
+    clean_text,
+    has_control_chars,
+)
 from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import InformationFlow, InitiatedBy, WizardAction
@@ -55,10 +61,6 @@ from rapport.interactions.models import (
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
-
-CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9_.\-]*\Z")
-"""A group or template code: upper-case letters, digits, `-`, `_` and `.`, starting with a
-letter or digit (it is part of URLs). Input is trimmed and upper-cased first."""
 
 LABELS = {
     "code": gettext_lazy("Code"),
@@ -110,119 +112,15 @@ _UNSET: Any = object()
 # Checking values
 
 
-def _has_control_chars(text: str) -> bool:
-    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+def label(name: str) -> Any:
+    return LABELS.get(name, name)
 
 
-def _clean_code(value: Any, errors: ErrorCollector, *, name: str = "code") -> str:
-    label = LABELS[name] if name in LABELS else LABELS["code"]
-    if not isinstance(value, str):
-        errors.add(name, _("%(field)s must be text.") % {"field": label})
-        return ""
-    code = value.strip().upper()
-    if not code:
-        errors.add(name, _("%(field)s must have a value.") % {"field": label})
-    elif len(code) > CODE_LENGTH:
-        errors.add(
-            name,
-            _("%(field)s can have at most %(max)s characters.")
-            % {"field": label, "max": CODE_LENGTH},
-        )
-    elif not CODE_PATTERN.match(code):
-        errors.add(
-            name,
-            _(
-                "%(field)s may only hold letters, digits, - _ and . (no spaces), and must start "
-                "with a letter or digit."
-            )
-            % {"field": label},
-        )
-    return code
+def clean_description(value: Any, errors: ErrorCollector, name: str = "description") -> str:
+    return clean_text(name, value, errors, label=label(name), max_length=DESCRIPTION_LENGTH)
 
 
-def _clean_text(
-    name: str, value: Any, errors: ErrorCollector, max_length: int = DESCRIPTION_LENGTH
-) -> str:
-    if value is None:
-        return ""
-    label = LABELS.get(name, name)
-    if not isinstance(value, str):
-        errors.add(name, _("%(field)s must be text.") % {"field": label})
-        return ""
-    text = value.strip()
-    if _has_control_chars(text):
-        errors.add(name, _("%(field)s may not contain control characters.") % {"field": label})
-    elif len(text) > max_length:
-        errors.add(
-            name,
-            _("%(field)s can have at most %(max)s characters.")
-            % {"field": label, "max": max_length},
-        )
-    return text
-
-
-def _clean_amount(
-    name: str, value: Any, errors: ErrorCollector, *, places: int, digits: int
-) -> decimal.Decimal:
-    """A decimal ≥ 0 with at most `places` decimals (0: a whole number) and `digits` digits."""
-    label = LABELS[name]
-    zero = decimal.Decimal(0)
-    if value is None or value == "":
-        return zero
-    if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
-        errors.add(name, _("%(field)s must be a number.") % {"field": label})
-        return zero
-    try:
-        amount = decimal.Decimal(str(value).strip())
-    except (decimal.InvalidOperation, ValueError):
-        errors.add(name, _("%(field)s must be a number.") % {"field": label})
-        return zero
-    if not amount.is_finite():
-        errors.add(name, _("%(field)s must be a number.") % {"field": label})
-        return zero
-    if amount < 0:
-        errors.add(name, _("%(field)s may not be negative.") % {"field": label})
-        return zero
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        if places == 0:
-            errors.add(name, _("%(field)s must be a whole number of minutes.") % {"field": label})
-        else:
-            errors.add(
-                name,
-                _("%(field)s can have at most %(places)s decimals.")
-                % {"field": label, "places": places},
-            )
-        return zero
-    if amount >= decimal.Decimal(10) ** (digits - places):
-        errors.add(name, _("%(field)s is too large.") % {"field": label})
-        return zero
-    return amount.quantize(decimal.Decimal(1).scaleb(-places))
-
-
-def _clean_choice(name: str, value: Any, errors: ErrorCollector) -> str:
-    choices = CHOICES[name]
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or value not in choices.values:
-        allowed = ", ".join(f'"{choice}"' for choice in choices.values)
-        errors.add(
-            name,
-            _("%(field)s must be one of %(allowed)s.")
-            % {"field": LABELS[name], "allowed": allowed},
-        )
-        return ""
-    return value
-
-
-def _clean_flag(name: str, value: Any, errors: ErrorCollector) -> bool:
-    if not isinstance(value, bool):
-        errors.add(name, _("%(field)s must be true or false.") % {"field": LABELS[name]})
-        return False
-    return value
-
-
-def _resolve(
+def resolve_relation(
     name: str, value: Any, model: type[models.Model], key: str, errors: ErrorCollector
 ) -> Any:
     """A related record given as the record itself or by its key (code, no.); None stays None.
@@ -257,7 +155,7 @@ def _resolve(
     text = value.strip().upper()
     found = (
         model._default_manager.filter(**{key: text}).first()
-        if text and len(text) <= 20 and not _has_control_chars(text)
+        if text and len(text) <= 20 and not has_control_chars(text)
         else None
     )
     if found is None:
@@ -266,12 +164,12 @@ def _resolve(
             Language: _("There is no language %(key)s."),
             Campaign: _("There is no campaign %(key)s."),
         }
-        shown = text if len(text) <= 20 and not _has_control_chars(text) else text[:20] + "…"
+        shown = text if len(text) <= 20 and not has_control_chars(text) else text[:20] + "…"
         errors.add(name, messages.get(model, _("There is no %(key)s.")) % {"key": shown})
     return found
 
 
-def _wizard_problem(
+def wizard_problem(
     template_code: str,
     wizard_action: str,
     default_language: Language | None,
@@ -311,9 +209,17 @@ def _wizard_problem(
     return None
 
 
-def _row_of(template: InteractionTemplate, language: Language | None) -> Any:
-    if template.pk is None or language is None:
+def template_language_row(
+    template: InteractionTemplate | None, language: Language | None
+) -> InteractionTemplateLanguage | None:
+    """The template's row for `language`, with its attachment (from the template's prefetched
+    rows when they are loaded); None for no template, an unsaved one or no language."""
+    if template is None or template.pk is None or language is None:
         return None
+    if "languages" in getattr(template, "_prefetched_objects_cache", {}):
+        return next(
+            (row for row in template.languages.all() if row.language_id == language.pk), None
+        )
     return (
         InteractionTemplateLanguage.objects.select_related("attachment")
         .filter(template=template, language=language)
@@ -321,7 +227,7 @@ def _row_of(template: InteractionTemplate, language: Language | None) -> Any:
     )
 
 
-def _lock_template(template: InteractionTemplate) -> InteractionTemplate:
+def lock_template(template: InteractionTemplate) -> InteractionTemplate:
     """The template's row, locked: writes to one template and its language rows queue."""
     try:
         # NO KEY: language rows inserted meanwhile take KEY SHARE locks on the template row.
@@ -338,7 +244,7 @@ def _lock_template(template: InteractionTemplate) -> InteractionTemplate:
 # Interaction groups
 
 
-def _duplicate(message: str, name: str = "code") -> ValidationFailed:
+def duplicate_error(message: str, name: str = "code") -> ValidationFailed:
     return ValidationFailed({name: [message]}, code="duplicate")
 
 
@@ -347,17 +253,17 @@ def interaction_group_create(*, code: str, description: str = "") -> Interaction
     """Create an interaction group. Code: required, trimmed, upper-cased, at most 10
     characters of A-Z 0-9 - _ . (no spaces), unique. Description at most 100 characters."""
     errors = ErrorCollector()
-    code = _clean_code(code, errors)
-    description = _clean_text("description", description, errors)
+    code = clean_code("code", code, errors, label=LABELS["code"], max_length=CODE_LENGTH)
+    description = clean_description(description, errors)
     errors.raise_if_any()
     message = _("Interaction group %(code)s already exists.") % {"code": code}
     if InteractionGroup.objects.filter(code=code).exists():
-        raise _duplicate(message)
+        raise duplicate_error(message)
     try:
         with transaction.atomic():
             return InteractionGroup.objects.create(code=code, description=description)
     except IntegrityError:
-        raise _duplicate(message) from None
+        raise duplicate_error(message) from None
 
 
 @transaction.atomic
@@ -367,7 +273,7 @@ def interaction_group_update(
     """Change a group's description (the code is its key and stays)."""
     errors = ErrorCollector()
     if description is not _UNSET:
-        group.description = _clean_text("description", description, errors)
+        group.description = clean_description(description, errors)
     errors.raise_if_any()
     group.save(update_fields=["description"])
     return group
@@ -418,25 +324,29 @@ def _clean_template_values(
     values = dict(current)
     for name, value in given.items():
         if name == "group":
-            values[name] = _resolve(name, value, InteractionGroup, "code", errors)
+            values[name] = resolve_relation(name, value, InteractionGroup, "code", errors)
             if values[name] is None and name not in errors:
                 errors.add(name, _("%(field)s must have a value.") % {"field": LABELS[name]})
         elif name == "description":
-            values[name] = _clean_text(name, value, errors)
+            values[name] = clean_description(value, errors, name)
         elif name == "unit_cost":
-            values[name] = _clean_amount(
-                name, value, errors, places=COST_PLACES, digits=COST_DIGITS
+            values[name] = clean_amount(
+                name, value, errors, label=LABELS[name], places=COST_PLACES, digits=COST_DIGITS
             )
         elif name == "unit_duration":
-            values[name] = _clean_amount(name, value, errors, places=0, digits=DURATION_DIGITS)
+            values[name] = clean_amount(
+                name, value, errors, label=LABELS[name], places=0, digits=DURATION_DIGITS
+            )
         elif name in CHOICES:
-            values[name] = _clean_choice(name, value, errors)
+            values[name] = clean_choice(
+                name, value, errors, label=LABELS[name], choices=CHOICES[name].values
+            )
         elif name in FLAGS:
-            values[name] = _clean_flag(name, value, errors)
+            values[name] = clean_flag(name, value, errors, label=LABELS[name])
         elif name == "language_default":
-            values[name] = _resolve(name, value, Language, "code", errors)
+            values[name] = resolve_relation(name, value, Language, "code", errors)
         elif name == "campaign":
-            values[name] = _resolve(name, value, Campaign, "no", errors)
+            values[name] = resolve_relation(name, value, Campaign, "no", errors)
         else:  # pragma: no cover - the callers pass known names only
             raise TypeError(name)
     if values["campaign"] is None and "campaign" not in errors:
@@ -457,9 +367,9 @@ def _save_template(
     """Check the wizard action against the default language's row, then write the template and
     (when missing) its default language's row."""
     language = values["language_default"]
-    row = _row_of(template, language)
+    row = template_language_row(template, language)
     if "wizard_action" not in errors and "language_default" not in errors:
-        problem = _wizard_problem(
+        problem = wizard_problem(
             template.code,
             values["wizard_action"],
             language,
@@ -514,23 +424,10 @@ def interaction_template_create(
       it cannot be set on a new template; Import cannot be used with a Word attachment.
     * Campaign: must exist; campaign target and response can only be set with a campaign.
     """
+    arguments = locals()  # the arguments only: taken before any other name is bound
     errors = ErrorCollector()
-    code = _clean_code(code, errors)
-    given = {
-        "group": group,
-        "description": description,
-        "unit_cost": unit_cost,
-        "unit_duration": unit_duration,
-        "information_flow": information_flow,
-        "initiated_by": initiated_by,
-        "correspondence_type_default": correspondence_type_default,
-        "ignore_contact_corres_type": ignore_contact_corres_type,
-        "language_default": language_default,
-        "wizard_action": wizard_action,
-        "campaign": campaign,
-        "campaign_target": campaign_target,
-        "campaign_response": campaign_response,
-    }
+    code = clean_code("code", code, errors, label=LABELS["code"], max_length=CODE_LENGTH)
+    given = {name: arguments[name] for name in TEMPLATE_FIELDS}
     values = _clean_template_values(given, dict.fromkeys(TEMPLATE_FIELDS), errors)
     if "code" not in errors and InteractionTemplate.objects.filter(code=code).exists():
         errors.add("code", _("Interaction template %(code)s already exists.") % {"code": code})
@@ -540,7 +437,7 @@ def interaction_template_create(
         with transaction.atomic():
             return _save_template(template, values, errors)
     except IntegrityError:
-        raise _duplicate(
+        raise duplicate_error(
             _("Interaction template %(code)s already exists.") % {"code": code}
         ) from None
 
@@ -569,26 +466,9 @@ def interaction_template_update(
     default language without a row gets one (with a notice); the wizard action is checked
     against the attachment of the default language's row; removing the campaign clears
     campaign target and response (setting either without a campaign is refused)."""
-    current = _lock_template(template)
-    given = {
-        name: value
-        for name, value in {
-            "group": group,
-            "description": description,
-            "unit_cost": unit_cost,
-            "unit_duration": unit_duration,
-            "information_flow": information_flow,
-            "initiated_by": initiated_by,
-            "correspondence_type_default": correspondence_type_default,
-            "ignore_contact_corres_type": ignore_contact_corres_type,
-            "language_default": language_default,
-            "wizard_action": wizard_action,
-            "campaign": campaign,
-            "campaign_target": campaign_target,
-            "campaign_response": campaign_response,
-        }.items()
-        if value is not _UNSET
-    }
+    arguments = locals()  # the arguments only: taken before any other name is bound
+    current = lock_template(template)
+    given = {name: arguments[name] for name in TEMPLATE_FIELDS if arguments[name] is not _UNSET}
     errors = ErrorCollector()
     stored = {name: getattr(current, name) for name in TEMPLATE_FIELDS}
     values = _clean_template_values(given, stored, errors)
@@ -613,172 +493,3 @@ def interaction_template_delete(*, template: InteractionTemplate) -> None:
             % {"code": template.code, "what": ", ".join(kinds) or _("by other records")},
             code="in_use",
         ) from exc
-
-
-# ---------------------------------------------------------------------------------------------
-# Template languages
-
-
-def _check_row_wizard(template: InteractionTemplate, errors: ErrorCollector) -> None:
-    """After a change of a language row: the template's wizard action still fits the
-    attachment of its default language's row."""
-    language = template.language_default
-    row = _row_of(template, language)
-    problem = _wizard_problem(
-        template.code,
-        template.wizard_action,
-        language,
-        row.attachment if row is not None else None,
-    )
-    if problem:
-        errors.add("attachment", problem)
-
-
-@transaction.atomic
-def interaction_template_language_create(
-    *,
-    template: InteractionTemplate,
-    language: Language | str,
-    description: str = "",
-    attachment: Attachment | int | str | None = None,
-) -> InteractionTemplateLanguage:
-    """Add a language to a template (reference 1.5): the language must exist and the template
-    may have each language once. Description at most 100 characters; the attachment, if
-    given, must exist."""
-    current = _lock_template(template)
-    errors = ErrorCollector()
-    language_obj = _resolve("language", language, Language, "code", errors)
-    if language_obj is None and "language" not in errors:
-        errors.add("language", _("%(field)s must have a value.") % {"field": LABELS["language"]})
-    description = _clean_text("description", description, errors)
-    attachment_obj = _resolve("attachment", attachment, Attachment, "no", errors)
-    errors.raise_if_any()
-    if InteractionTemplateLanguage.objects.filter(template=current, language=language_obj).exists():
-        raise _duplicate(
-            _("Interaction template %(code)s already has language %(language)s.")
-            % {"code": current.code, "language": language_obj.code},
-            "language",
-        )
-    row = InteractionTemplateLanguage.objects.create(
-        template=current, language=language_obj, description=description, attachment=attachment_obj
-    )
-    _check_row_wizard(current, errors)
-    errors.raise_if_any()
-    return row
-
-
-@transaction.atomic
-def interaction_template_language_update(
-    *,
-    template_language: InteractionTemplateLanguage,
-    language: Language | str = _UNSET,
-    description: str = _UNSET,
-    attachment: Attachment | int | str | None = _UNSET,
-) -> InteractionTemplateLanguage:
-    """Change a template's language row; arguments left out keep their value.
-
-    Changing the language renames the row (the new language may not have a row yet); when the
-    template's default language was the old one, it follows to the new one (as NAV). The
-    template's wizard action must still fit the default language's attachment (Merge: an
-    e-mail attachment; Import: not a Word document)."""
-    template = _lock_template(template_language.template)
-    try:
-        row = InteractionTemplateLanguage.objects.select_for_update().get(pk=template_language.pk)
-    except InteractionTemplateLanguage.DoesNotExist:
-        raise ConflictError(_("This language row no longer exists."), code="not_found") from None
-    errors = ErrorCollector()
-    old_language_id = row.language_id
-    if language is not _UNSET:
-        language_obj = _resolve("language", language, Language, "code", errors)
-        if language_obj is None and "language" not in errors:
-            errors.add(
-                "language", _("%(field)s must have a value.") % {"field": LABELS["language"]}
-            )
-        elif language_obj is not None:
-            row.language = language_obj
-    if description is not _UNSET:
-        row.description = _clean_text("description", description, errors)
-    if attachment is not _UNSET:
-        row.attachment = _resolve("attachment", attachment, Attachment, "no", errors)
-    errors.raise_if_any()
-    renamed = row.language_id != old_language_id
-    if renamed and (
-        InteractionTemplateLanguage.objects.filter(template=template, language=row.language)
-        .exclude(pk=row.pk)
-        .exists()
-    ):
-        raise _duplicate(
-            _("Interaction template %(code)s already has language %(language)s.")
-            % {"code": template.code, "language": row.language.code},
-            "language",
-        )
-    row.save()
-    if renamed and template.language_default_id == old_language_id:
-        template.language_default = row.language
-        template.save(update_fields=["language_default"])
-    _check_row_wizard(template, errors)
-    errors.raise_if_any()
-    template_language.refresh_from_db()
-    return template_language
-
-
-@transaction.atomic
-def interaction_template_language_delete(*, template_language: InteractionTemplateLanguage) -> None:
-    """Remove a language from a template (its attachment stays). When it is the template's
-    default language, the default is cleared (with a notice) — refused (ConflictError, 409)
-    while the template's wizard action is Merge, which needs that row."""
-    template = _lock_template(template_language.template)
-    if template.language_default_id == template_language.language_id:
-        language_code = template_language.language.code
-        if template.wizard_action == WizardAction.MERGE:
-            raise ConflictError(
-                _(
-                    "Language %(language)s is the default language of interaction template "
-                    "%(code)s, whose Wizard Action Merge needs its e-mail attachment. Change the "
-                    "Wizard Action or the default language first."
-                )
-                % {"language": language_code, "code": template.code},
-                code="in_use",
-            )
-        template.language_default = None
-        template.save(update_fields=["language_default"])
-        notice_warning(
-            _(
-                "Interaction template %(code)s has no default language any more: %(language)s "
-                "was its default language."
-            )
-            % {"code": template.code, "language": language_code}
-        )
-    try:
-        template_language.delete()
-    except (ProtectedError, RestrictedError) as exc:
-        raise ConflictError(
-            _("Language %(language)s of interaction template %(code)s is still in use.")
-            % {"language": template_language.language.code, "code": template.code},
-            code="in_use",
-        ) from exc
-
-
-# The interaction log's operations live in their own module; they are part of this one's API.
-# So do the campaign entries' (cancel, un-cancel, delete canceled: they write log entries).
-from rapport.interactions.campaign_entries import (  # noqa: E402, F401
-    campaign_entries_delete_canceled,
-    campaign_entry_cancel,
-    campaign_entry_uncancel,
-)
-from rapport.interactions.log import (  # noqa: E402, F401
-    PreparedInteraction,
-    interaction_add_comment,
-    interaction_cancel,
-    interaction_create,
-    interaction_delete_comment,
-    interaction_delete_postponed,
-    interaction_evaluate,
-    interaction_prepare,
-    interaction_resume,
-    interaction_uncancel,
-    interaction_update_comment,
-    interactions_delete_canceled,
-    interactions_detach_contact,
-    lock_entry_numbers,
-)

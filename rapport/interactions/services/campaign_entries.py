@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -46,14 +45,11 @@ from rapport.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
-from rapport.interactions.log import (
-    MAX_ENTRY_NO,
-    _check_role,
-    _delete_entries,
-    _is_salesperson_role,
-    _own_salesperson,
-)
+from rapport.interactions.filtersets import MAX_ENTRY_NO
 from rapport.interactions.models import InteractionLogEntry
+from rapport.interactions.services.entries import delete_entries
+from rapport.interactions.services.rights import check_role, is_salesperson_role, own_salesperson
+from rapport.interactions.services.uncancel_checks import refuse_uncancel
 
 FILTERS = ("campaign_no", "entry_no", "canceled")
 """The filters of the campaign entry list (API `?campaign_no=`, the list page)."""
@@ -171,9 +167,9 @@ def campaign_entry_interactions(entry: CampaignEntry) -> QuerySet[InteractionLog
 def _theirs(actor: Any) -> Q:
     """The campaign entries a salesperson-role `actor` may change (see the module docstring);
     for the other roles every entry. One condition, evaluated by the database."""
-    if not _is_salesperson_role(actor):
+    if not is_salesperson_role(actor):
         return Q()
-    own = _own_salesperson(actor)
+    own = own_salesperson(actor)
     own_id = own.pk if own is not None else None
     mine = Q(salesperson=None, user=actor)
     if own_id is not None:
@@ -190,7 +186,7 @@ def may_change_campaign_entry(actor: Any, entry: CampaignEntry) -> bool:
 
 
 def _lock(actor: Any, entry: CampaignEntry) -> CampaignEntry:
-    _check_role(actor)
+    check_role(actor)
     try:
         current = CampaignEntry.objects.select_for_update().get(pk=entry.pk)
     except CampaignEntry.DoesNotExist:
@@ -211,26 +207,6 @@ def _lock(actor: Any, entry: CampaignEntry) -> CampaignEntry:
 
 # ---------------------------------------------------------------------------------------------
 # Cancel and un-cancel
-
-
-def _canceled_logged_segment(entry: CampaignEntry) -> int | None:
-    """The entry no. of a canceled logged segment the entry belongs to (its register no.) or
-    one of its interactions was logged with; None when there is none (or no segments app)."""
-    if not apps.is_installed("rapport.segments"):
-        return None
-    logged_segment = apps.get_model("segments", "LoggedSegment")
-    numbers = InteractionLogEntry.objects.filter(campaign_entry=entry).values(
-        "logged_segment_entry_no"
-    )
-    condition = Q(entry_no__in=numbers)
-    if entry.register_no is not None:
-        condition |= Q(entry_no=entry.register_no)
-    return (
-        logged_segment.objects.filter(condition, canceled=True)
-        .order_by("entry_no")
-        .values_list("entry_no", flat=True)
-        .first()
-    )
 
 
 def _set_canceled(current: CampaignEntry, canceled: bool) -> None:
@@ -265,16 +241,7 @@ def campaign_entry_uncancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntr
     is not canceled stays as it is."""
     current = _lock(actor, entry)
     if current.canceled:
-        logged_segment = _canceled_logged_segment(current)
-        if logged_segment is not None:
-            raise ConflictError(
-                _(
-                    "Campaign entry %(no)s cannot be un-canceled while logged segment "
-                    "%(entry)s is canceled. Un-cancel the logged segment instead."
-                )
-                % {"no": current.entry_no, "entry": logged_segment},
-                code="logged_segment_canceled",
-            )
+        refuse_uncancel(current)  # the apps above: e.g. a canceled logged segment
         _set_canceled(current, False)
     entry.refresh_from_db()
     return entry
@@ -316,7 +283,7 @@ def campaign_entries_delete_canceled(
     are locked and read once, then one DELETE per table (comment lines, interactions, campaign
     entries)."""
     if actor is not None:
-        _check_role(actor)
+        check_role(actor)
     if not isinstance(dry_run, bool):
         raise ValidationFailed({"dry_run": [_("Dry Run must be true or false.")]})
     found = deletable_campaign_entries(actor=actor, filters=filters)
@@ -325,7 +292,7 @@ def campaign_entries_delete_canceled(
     ids = list(found.select_for_update().values_list("pk", flat=True))
     if not ids:
         return 0
-    _delete_entries(InteractionLogEntry.objects.filter(campaign_entry_id__in=ids))
+    delete_entries(InteractionLogEntry.objects.filter(campaign_entry_id__in=ids))
     CampaignEntry.objects.filter(pk__in=ids, canceled=True).delete()
     return len(ids)
 
