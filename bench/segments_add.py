@@ -115,8 +115,8 @@ def _raw_add(segment: Any, nl: int) -> Callable[[], None]:
     the contact's company, salesperson, language and correspondence type, NAV's line order),
     one INSERT … SELECT of their history rows."""
     from rapport.contacts.models import Contact
-    from rapport.segments.lines import HISTORY_COPIED
     from rapport.segments.models import SegmentHistory, SegmentLine
+    from rapport.segments.services.line_values import HISTORY_COPIED
 
     contacts = _qn(Contact._meta.db_table)
     lines = _qn(SegmentLine._meta.db_table)
@@ -161,7 +161,7 @@ def _timed(runs: int, prepare: Callable[[], Any], function: Callable[[], Any]) -
 
 def run(best_of, report) -> None:  # type: ignore[no-untyped-def]
     from rapport.segments.models import SegmentLine
-    from rapport.segments.selection import segment_add_contacts
+    from rapport.segments.services import segment_add_contacts
 
     _delete_contacts()
     started = time.perf_counter()

@@ -93,8 +93,8 @@ def _make_segment(user: Any) -> Any:
     from rapport.contacts.models import Contact
     from rapport.interactions.models import InteractionTemplate
     from rapport.segments import services
-    from rapport.segments.lines import insert_lines
     from rapport.segments.models import LoggedSegment, Segment
+    from rapport.segments.services.line_values import insert_lines
 
     LoggedSegment.objects.filter(segment_no=SEGMENT_NO).delete()
     existing = Segment.objects.filter(no=SEGMENT_NO).first()
@@ -170,7 +170,7 @@ def _raw_delete_segment(segment: Any) -> None:
 
 def run(best_of, report) -> None:  # type: ignore[no-untyped-def]
     from rapport.interactions.models import InteractionLogEntry
-    from rapport.segments.log import segment_log
+    from rapport.segments.services import segment_log
 
     started = time.perf_counter()
     user = _set_up()

@@ -324,9 +324,9 @@ def seed(admin: Any, api_client: Any) -> list[str]:
     """The objects; returns the pages made that no page links to (a running log's job)."""
     from rapport.contacts.models import Contact, Salesperson
     from rapport.demo.data import load_demo
-    from rapport.interactions.log import interaction_add_comment
     from rapport.interactions.models import InteractionLogEntry, InteractionTemplate
-    from rapport.segments import log, selection, services, tasks
+    from rapport.interactions.services import interaction_add_comment
+    from rapport.segments import services, tasks
 
     seed_everything(api_client())  # first: the API client is the `admin_user` fixture
     load_demo()
@@ -336,23 +336,19 @@ def seed(admin: Any, api_client: Any) -> list[str]:
         "salesperson": Salesperson.objects.order_by("code").first(),
     }
     kept = services.segment_create(actor=admin, description="Kept segment", **header)
-    selection.segment_add_contacts(actor=admin, segment=kept, filters={"contact": {"no": numbers}})
-    selection.segment_refine_contacts(
+    services.segment_add_contacts(actor=admin, segment=kept, filters={"contact": {"no": numbers}})
+    services.segment_refine_contacts(
         actor=admin, segment=kept, filters={"contact": {"type": "person|company"}}
     )
-    selection.segment_save_criteria(actor=admin, segment=kept, code="SEED", description="Seed")
+    services.segment_save_criteria(actor=admin, segment=kept, code="SEED", description="Seed")
     logged = services.segment_create(actor=admin, description="Logged segment", **header)
-    selection.segment_add_contacts(
-        actor=admin, segment=logged, filters={"contact": {"no": numbers}}
-    )
-    log.segment_log(actor=admin, segment=logged, follow_up=True)
+    services.segment_add_contacts(actor=admin, segment=logged, filters={"contact": {"no": numbers}})
+    services.segment_log(actor=admin, segment=logged, follow_up=True)
     entry = InteractionLogEntry.objects.filter(postponed=False).order_by("entry_no").first()
     assert entry is not None
     interaction_add_comment(actor=admin, entry=entry, comment="Called back")
     queued = services.segment_create(actor=admin, description="Queued segment", **header)
-    selection.segment_add_contacts(
-        actor=admin, segment=queued, filters={"contact": {"no": numbers}}
-    )
+    services.segment_add_contacts(actor=admin, segment=queued, filters={"contact": {"no": numbers}})
     job = tasks.enqueue_segment_log(actor=admin, segment=queued)
     return [
         reverse("interactions:entry-comments", args=[entry.entry_no]),

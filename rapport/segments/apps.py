@@ -9,6 +9,11 @@ class SegmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.core import tiles
+        from rapport.interactions.services import register_uncancel_check
+        from rapport.segments.uncancel_checks import logged_segment_uncancel_check
+
+        # Un-canceling an interaction or a campaign entry waits for its logged segment.
+        register_uncancel_check(logged_segment_uncancel_check)
         from rapport.segments.models import LoggedSegment, Segment
 
         tiles.register(

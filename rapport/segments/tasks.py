@@ -1,7 +1,8 @@
 """Background work of segments (Django's tasks API, run by `rapport worker`).
 
-A segment of `log.BACKGROUND_THRESHOLD` lines or more is logged by `segment_log_task`: the
-same `log.segment_log`, still one transaction. The job's status is the task result's
+A segment of `services.log.BACKGROUND_THRESHOLD` lines or more is logged by `segment_log_task`
+(queued by `services.segment_log_start`): the same `services.segment_log`, still one
+transaction. The job's status is the task result's
 (queued, running, succeeded, failed); its result is what the synchronous log answers, or the
 refusal (`{"error": {...}}`) when the log was refused by a rule. Intermediate progress is not
 observable: the log is one statement inside one transaction, so the page shows the status.
@@ -47,8 +48,10 @@ def segment_log_task(
     follow_up_evaluation: str | None = None,
     follow_up_copy_setup: bool = False,
 ) -> dict[str, Any]:
-    """Log segment `segment_no` as user `user_id` (see `log.segment_log`)."""
-    from rapport.segments.log import segment_log
+    """Log segment `segment_no` as user `user_id` (see `services.segment_log`)."""
+    # Imported when the task runs: the logging services queue this task, so they import this
+    # module, not the other way round.
+    from rapport.segments.services.log import segment_log
 
     actor = get_user_model().objects.get(pk=user_id)
     try:
@@ -75,7 +78,8 @@ def segment_log_task(
 
 
 def enqueue_segment_log(*, actor: Any, segment: Segment, **options: Any) -> TaskResult:
-    """Queue the logging of `segment` (the options of `log.segment_log`, without dry run)."""
+    """Queue the logging of `segment` (the options of `services.segment_log`, without dry run).
+    Called by `services.segment_log_start`, which decides."""
     return segment_log_task.enqueue(segment_no=segment.no, user_id=actor.pk, **options)
 
 

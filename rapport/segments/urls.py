@@ -1,4 +1,9 @@
-from rapport.segments.views import log, segments, selection
+from rapport.segments.views import lines, log, segments, selection
 
 app_name = "segments"
-urlpatterns = [*segments.urlpatterns, *selection.urlpatterns, *log.urlpatterns]
+urlpatterns = [
+    *segments.urlpatterns,
+    *lines.urlpatterns,
+    *selection.urlpatterns,
+    *log.urlpatterns,
+]

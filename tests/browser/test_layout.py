@@ -84,8 +84,11 @@ def load_layout_data() -> dict[str, str]:
     )
     from rapport.numbering.models import NumberSeries
     from rapport.segments import services as segment_services
-    from rapport.segments.log import segment_log
-    from rapport.segments.selection import segment_add_contacts, segment_save_criteria
+    from rapport.segments.services import (
+        segment_add_contacts,
+        segment_log,
+        segment_save_criteria,
+    )
 
     load_demo()
     admin = User.objects.get(username="admin")

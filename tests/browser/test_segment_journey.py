@@ -6,6 +6,7 @@ under Logged segments, open the follow-up segment and see the same contacts."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,14 @@ from rapport.segments.models import LoggedSegment, Segment
 from rapport.setup.services import marketing_setup_update
 
 pytestmark = pytest.mark.browser
+
+
+def settled(editor: Any) -> None:
+    """Wait until htmx has swapped in the line editor and bound it: htmx binds new content
+    (the template select's fill, the form's save) only when it settles, and takes
+    `htmx-added` off in the same step. A choice made before would reach no handler."""
+    expect(editor).to_have_count(1)
+    expect(editor).not_to_have_class(re.compile(r"\bhtmx-added\b"))
 
 
 @pytest.fixture
@@ -118,9 +127,13 @@ def test_build_personalise_and_log_a_segment_with_a_follow_up(
     # Personalise one line in place: Carla gets a phone call instead.
     carla = lines.locator("tbody").filter(has_text="Carla")
     carla.get_by_role("link", name="Edit").click()
-    carla.locator("select[name=template]").select_option("CALL")
-    expect(carla.locator("input[name=cost]")).to_have_value("2.50")  # filled at once
-    carla.get_by_role("button", name="Save").click()
+    editor = lines.locator("tbody[data-line-editor]")
+    settled(editor)
+    with page.expect_response(lambda response: "/fill/" in response.url):
+        editor.locator("select[name=template]").select_option("CALL")
+    expect(editor.locator("input[name=cost]")).to_have_value("2.50")  # filled at once
+    settled(editor)  # the filled editor, swapped in, is bound before it is saved
+    editor.get_by_role("button", name="Save").click()
     expect(lines.locator("tbody[data-line-editor]")).to_have_count(0)
     expect(lines.locator("tbody tr").filter(has_text="Carla")).to_contain_text("CALL")
     screenshot(page, "segment-card")

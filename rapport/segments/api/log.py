@@ -21,7 +21,7 @@ from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.interactions import selectors as interaction_selectors
 from rapport.interactions.api.serializers import InteractionSerializer
 from rapport.interactions.choices import Evaluation
-from rapport.segments import log, selectors, tasks
+from rapport.segments import selectors, services, tasks
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import LoggedSegment
 
@@ -143,15 +143,12 @@ class SegmentLogView(NoticesMixin, APIView):
             raise ValidationFailed(
                 {"deliver": ["Delivery arrives with the delivery issue."]}, code="not_available"
             )
-        dry_run = options.pop("dry_run")
-        segment = selectors.segment_get(no)
-        if not dry_run and log.segment_log_runs_in_background(segment):
-            from rapport.segments.services import check_may_segment
-
-            check_may_segment(request.user)
-            job = tasks.enqueue_segment_log(actor=request.user, segment=segment, **options)
-            return Response(_job_body(job), status=status.HTTP_202_ACCEPTED)
-        result = log.segment_log(actor=request.user, segment=segment, dry_run=dry_run, **options)
+        started = services.segment_log_start(
+            actor=request.user, segment=selectors.segment_get(no), **options
+        )
+        if started.job is not None:
+            return Response(_job_body(started.job), status=status.HTTP_202_ACCEPTED)
+        result = started.result
         return Response(tasks.log_result_data(result))
 
 
@@ -182,7 +179,7 @@ class LoggedSegmentListView(generics.ListAPIView):
     ordering = ["-entry_no"]
 
     def get_queryset(self) -> Any:
-        return log.logged_segments()
+        return services.logged_segments()
 
 
 class _LoggedSegmentView(NoticesMixin, APIView):
@@ -192,7 +189,7 @@ class _LoggedSegmentView(NoticesMixin, APIView):
         return selectors.logged_segment_get(entry_no)
 
     def respond(self, logged: LoggedSegment) -> Response:
-        fresh = log.logged_segments().get(pk=logged.pk)
+        fresh = services.logged_segments().get(pk=logged.pk)
         return Response(LoggedSegmentSerializer(fresh).data)
 
 
@@ -209,7 +206,9 @@ class LoggedSegmentCancelView(_LoggedSegmentView):
     def post(self, request: Request, entry_no: int) -> Response:
         """Cancel the logged segment with its interactions and campaign entries."""
         refuse_body(request)
-        logged = log.logged_segment_cancel(actor=request.user, logged_segment=self.logged(entry_no))
+        logged = services.logged_segment_cancel(
+            actor=request.user, logged_segment=self.logged(entry_no)
+        )
         return self.respond(logged)
 
 
@@ -219,7 +218,7 @@ class LoggedSegmentUncancelView(_LoggedSegmentView):
     def post(self, request: Request, entry_no: int) -> Response:
         """Un-cancel the logged segment with its interactions and campaign entries."""
         refuse_body(request)
-        logged = log.logged_segment_uncancel(
+        logged = services.logged_segment_uncancel(
             actor=request.user, logged_segment=self.logged(entry_no)
         )
         return self.respond(logged)
@@ -258,7 +257,7 @@ class LoggedSegmentDeleteCanceledView(NoticesMixin, APIView):
         serializer = LoggedSegmentDeleteCanceledSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        count = log.logged_segments_delete_canceled(
+        count = services.logged_segments_delete_canceled(
             actor=request.user,
             entry_no=data.get("entry_no"),
             segment_no=data.get("segment_no"),

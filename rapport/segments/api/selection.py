@@ -1,7 +1,7 @@
 """The API of selecting a segment's contacts (API.md): `segments/<no>/add-contacts/`,
 `reduce-contacts/`, `refine-contacts/` (each with `dry_run`), `go-back/`, `save-criteria/`,
 `reuse-criteria/`, `reuse-logged-segment/`, the criteria actions of a segment, and the saved
-segment criteria. The operations are `rapport.segments.selection`'s; refusals answer in the
+segment criteria. The operations are `rapport.segments.services`'; refusals answer in the
 uniform error shape (400 bad filters naming `filters.<section>.<field>`, 404 unknown segment,
 409 nothing to undo or a segment logged meanwhile, 403 without the marketing role)."""
 
@@ -22,7 +22,7 @@ from rapport.core import permissions
 from rapport.core.api.serializers import ActionSerializer, refuse_body
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import ValidationFailed
-from rapport.segments import selection, selectors
+from rapport.segments import selectors, services
 from rapport.segments.models import (
     LoggedSegment,
     SavedSegmentCriteria,
@@ -33,7 +33,7 @@ SEGMENT_NO = OpenApiParameter("no", str, OpenApiParameter.PATH, description="The
 
 FILTERS_HELP = (
     'Sections of field → NAV filter expression, e.g. {"contact": {"country_code": "NL|BE"}, '
-    '"mailing_group": {"code": "NEWS"}}. Sections: ' + ", ".join(selection.SECTIONS) + "."
+    '"mailing_group": {"code": "NEWS"}}. Sections: ' + ", ".join(services.SECTIONS) + "."
 )
 
 
@@ -82,7 +82,7 @@ class SelectionResultSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-def result_data(result: selection.SelectionResult) -> dict[str, Any]:
+def result_data(result: services.SelectionResult) -> dict[str, Any]:
     return {
         "action": result.action,
         "dry_run": result.dry_run,
@@ -159,7 +159,7 @@ class CriteriaActionSerializer(serializers.ModelSerializer):
         ]
 
     def get_description(self, obj: SegmentCriteriaAction) -> str:
-        return selection.criteria_action_label(obj)
+        return services.criteria_action_label(obj)
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -189,11 +189,11 @@ class AddContactsView(SegmentActionView):
     def post(self, request: Request, no: str) -> Response:
         segment = selectors.segment_get(no)
         data = self.validated(AddContactsSerializer, request)
-        result = selection.segment_add_contacts(actor=request.user, segment=segment, **data)
+        result = services.segment_add_contacts(actor=request.user, segment=segment, **data)
         return Response(result_data(result), status=_status(result))
 
 
-def _status(result: selection.SelectionResult) -> int:
+def _status(result: services.SelectionResult) -> int:
     return status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
 
 
@@ -201,7 +201,7 @@ def _status(result: selection.SelectionResult) -> int:
 class ReduceContactsView(SegmentActionView):
     """Reduce contacts (reference 2.4.2): remove the lines whose contact passes the filters."""
 
-    operation = staticmethod(selection.segment_reduce_contacts)
+    operation = staticmethod(services.segment_reduce_contacts)
 
     @extend_schema(request=RemoveContactsSerializer, responses=SelectionResultSerializer)
     def post(self, request: Request, no: str) -> Response:
@@ -216,7 +216,7 @@ class RefineContactsView(ReduceContactsView):
     """Refine contacts (reference 2.4.2): keep only the lines whose contact passes the
     filters."""
 
-    operation = staticmethod(selection.segment_refine_contacts)
+    operation = staticmethod(services.segment_refine_contacts)
 
 
 @extend_schema(parameters=[SEGMENT_NO])
@@ -228,7 +228,7 @@ class GoBackView(SegmentActionView):
     def post(self, request: Request, no: str) -> Response:
         refuse_body(request)
         segment = selectors.segment_get(no)
-        result = selection.segment_go_back(actor=request.user, segment=segment)
+        result = services.segment_go_back(actor=request.user, segment=segment)
         return Response(
             {
                 "action_no": result.action_no,
@@ -248,7 +248,7 @@ class SaveCriteriaView(SegmentActionView):
     def post(self, request: Request, no: str) -> Response:
         segment = selectors.segment_get(no)
         data = self.validated(SaveCriteriaSerializer, request)
-        saved = selection.segment_save_criteria(actor=request.user, segment=segment, **data)
+        saved = services.segment_save_criteria(actor=request.user, segment=segment, **data)
         return Response(SavedCriteriaSerializer(saved).data, status=status.HTTP_201_CREATED)
 
 
@@ -260,7 +260,7 @@ class ReuseCriteriaView(SegmentActionView):
     def post(self, request: Request, no: str) -> Response:
         segment = selectors.segment_get(no)
         data = self.validated(ReuseCriteriaSerializer, request)
-        result = selection.segment_reuse_criteria(
+        result = services.segment_reuse_criteria(
             actor=request.user, segment=segment, code=data["code"]
         )
         return Response(
@@ -286,7 +286,7 @@ class ReuseLoggedSegmentView(SegmentActionView):
             raise ValidationFailed(
                 {"entry_no": [_("There is no logged segment %(no)s.") % {"no": data["entry_no"]}]}
             )
-        result = selection.segment_reuse_logged_segment(
+        result = services.segment_reuse_logged_segment(
             actor=request.user, segment=segment, logged_segment=logged
         )
         return Response(result_data(result), status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ Reads are serializers over the models; writes are plain objects of API names tha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -54,21 +55,33 @@ LINE_NAMES = {
 RELATIONS = {"salesperson", "campaign", "template", "language"}
 
 
-def service_values(data: Any, names: dict[str, str]) -> dict[str, Any]:
-    """The request body as service arguments; unknown names are refused (400), null is blank
-    for a relation ("")."""
+def body_object(data: Any, known: Iterable[str]) -> dict[str, Any]:
+    """The request body, which must be an object (400 otherwise) with no key outside `known`
+    (400 `unknown_field`, the API's one rule)."""
     if not isinstance(data, dict):
-        raise ValidationFailed(_body_error())
+        raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
+    refuse_unknown_keys(data, known)
+    return data
+
+
+def validated_body(
+    serializer_class: Any, data: Any, names: dict[str, str], extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The body (`body_object`) checked for types by `serializer_class`: the values given."""
+    body_object(data, [*names, *extra])
+    serializer = serializer_class(data=data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    return {key: serializer.validated_data[key] for key in data if key in serializer.validated_data}
+
+
+def service_values(data: Any, names: dict[str, str]) -> dict[str, Any]:
+    """The request body as service arguments (`body_object`); null is blank for a relation
+    ("")."""
     values: dict[str, Any] = {}
-    refuse_unknown_keys(data, names)
-    for key, value in data.items():
+    for key, value in body_object(data, names).items():
         name = names[key]
         values[name] = "" if value is None and name in RELATIONS else value
     return values
-
-
-def _body_error() -> dict[str, list[str]]:
-    return {"non_field_errors": ["Send a JSON object."]}
 
 
 def api_error(error: DomainError, names: dict[str, str]) -> DomainError:
@@ -80,22 +93,17 @@ def api_error(error: DomainError, names: dict[str, str]) -> DomainError:
     return ValidationFailed(fields, code=error.code)
 
 
+def _related(source: str) -> serializers.CharField:
+    """A read-only value of a related row (`source`, e.g. "campaign.no"); null without one."""
+    return serializers.CharField(source=source, default=None, allow_null=True, read_only=True)
+
+
 class SegmentSerializer(serializers.ModelSerializer):
-    salesperson_code = serializers.CharField(
-        source="salesperson.code", default=None, allow_null=True, read_only=True
-    )
-    campaign_no = serializers.CharField(
-        source="campaign.no", default=None, allow_null=True, read_only=True
-    )
-    template_code = serializers.CharField(
-        source="template.code", default=None, allow_null=True, read_only=True
-    )
-    group_code = serializers.CharField(
-        source="group.code", default=None, allow_null=True, read_only=True
-    )
-    language_code_default = serializers.CharField(
-        source="language.code", default=None, allow_null=True, read_only=True
-    )
+    salesperson_code = _related("salesperson.code")
+    campaign_no = _related("campaign.no")
+    template_code = _related("template.code")
+    group_code = _related("group.code")
+    language_code_default = _related("language.code")
     subject_default = serializers.CharField(source="subject")
     correspondence_type_default = serializers.CharField(source="correspondence_type")
     unit_cost = serializers.DecimalField(source="cost", max_digits=18, decimal_places=2)
@@ -137,30 +145,14 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 
 class SegmentLineSerializer(serializers.ModelSerializer):
-    contact_no = serializers.CharField(
-        source="contact.no", default=None, allow_null=True, read_only=True
-    )
-    contact_name = serializers.CharField(
-        source="contact.name", default=None, allow_null=True, read_only=True
-    )
-    contact_company_no = serializers.CharField(
-        source="contact_company.no", default=None, allow_null=True, read_only=True
-    )
-    salesperson_code = serializers.CharField(
-        source="salesperson.code", default=None, allow_null=True, read_only=True
-    )
-    campaign_no = serializers.CharField(
-        source="campaign.no", default=None, allow_null=True, read_only=True
-    )
-    template_code = serializers.CharField(
-        source="template.code", default=None, allow_null=True, read_only=True
-    )
-    group_code = serializers.CharField(
-        source="group.code", default=None, allow_null=True, read_only=True
-    )
-    language_code = serializers.CharField(
-        source="language.code", default=None, allow_null=True, read_only=True
-    )
+    contact_no = _related("contact.no")
+    contact_name = _related("contact.name")
+    contact_company_no = _related("contact_company.no")
+    salesperson_code = _related("salesperson.code")
+    campaign_no = _related("campaign.no")
+    template_code = _related("template.code")
+    group_code = _related("group.code")
+    language_code = _related("language.code")
 
     class Meta:
         model = SegmentLine

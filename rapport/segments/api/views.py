@@ -6,8 +6,7 @@ criteria actions (Go back undoes them)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 
 from rapport.core import permissions
 from rapport.core.api.pagination import PageNumberPagination
-from rapport.core.api.serializers import refuse_unknown_keys
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import DomainError, ValidationFailed
 from rapport.segments import selectors, services
@@ -32,7 +30,9 @@ from rapport.segments.api.serializers import (
     SegmentSerializer,
     SegmentUpdateSerializer,
     api_error,
+    body_object,
     service_values,
+    validated_body,
 )
 from rapport.segments.models import Segment, SegmentLine
 
@@ -40,16 +40,6 @@ NO = OpenApiParameter("no", OpenApiTypes.STR, OpenApiParameter.PATH, description
 LINE_NO = OpenApiParameter(
     "line_no", OpenApiTypes.INT, OpenApiParameter.PATH, description="Line no."
 )
-
-
-def _validated(serializer_class: Any, data: Any, names: dict[str, str], extra: tuple) -> dict:
-    """The body checked for types by `serializer_class`, refusing unknown names (400)."""
-    if not isinstance(data, dict):
-        raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
-    refuse_unknown_keys(data, [*names, *extra])
-    serializer = serializer_class(data=data, partial=True)
-    serializer.is_valid(raise_exception=True)
-    return {key: serializer.validated_data[key] for key in data if key in serializer.validated_data}
 
 
 class _SegmentAPIView(NoticesMixin, APIView):
@@ -70,8 +60,6 @@ class SegmentListView(_SegmentAPIView):
         queryset = selectors.segment_list()
         search = str(request.query_params.get("search", "")).strip()[:100]
         if search:
-            from django.db.models import Q
-
             queryset = queryset.filter(Q(no__icontains=search) | Q(description__icontains=search))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -79,7 +67,7 @@ class SegmentListView(_SegmentAPIView):
 
     @extend_schema(request=SegmentCreateSerializer, responses={201: SegmentSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(SegmentCreateSerializer, request.data, HEADER_NAMES, ("no",))
+        data = validated_body(SegmentCreateSerializer, request.data, HEADER_NAMES, ("no",))
         no = data.pop("no", "")
         values = service_values(data, HEADER_NAMES)
         try:
@@ -101,7 +89,9 @@ class SegmentDetailView(_SegmentAPIView):
     @extend_schema(request=SegmentUpdateSerializer, responses=SegmentSerializer)
     def patch(self, request: Request, no: str) -> Response:
         segment = self.segment(no)
-        data = _validated(SegmentUpdateSerializer, request.data, HEADER_NAMES, ("apply_to_lines",))
+        data = validated_body(
+            SegmentUpdateSerializer, request.data, HEADER_NAMES, ("apply_to_lines",)
+        )
         apply_to_lines = data.pop("apply_to_lines", None)
         values = service_values(data, HEADER_NAMES)
         try:
@@ -136,8 +126,7 @@ class SegmentLineListView(_SegmentAPIView):
     @extend_schema(request=SegmentLineAddSerializer, responses={201: SegmentLineSerializer})
     def post(self, request: Request, no: str) -> Response:
         segment = self.segment(no)
-        data = request.data if isinstance(request.data, dict) else {}
-        refuse_unknown_keys(data, ["contact_no"])
+        data = body_object(request.data, ["contact_no"]) if isinstance(request.data, dict) else {}
         if not isinstance(data.get("contact_no"), str):
             raise ValidationFailed({"contact_no": [_("Give the contact no. of the new line.")]})
         try:
@@ -165,10 +154,7 @@ class SegmentLineDetailView(_SegmentAPIView):
     @extend_schema(request=SegmentLineWriteSerializer, responses=SegmentLineSerializer)
     def patch(self, request: Request, no: str, line_no: int) -> Response:
         line = self.line(no, line_no)
-        data = request.data
-        if not isinstance(data, dict):
-            raise ValidationFailed({"non_field_errors": ["Send a JSON object."]})
-        values = service_values(data, LINE_NAMES)
+        values = service_values(request.data, LINE_NAMES)
         try:
             services.segment_line_update(actor=request.user, line=line, **values)
         except DomainError as error:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rapport.segments import log
+from rapport.segments import services
 from rapport.segments.models import LoggedSegment, Segment, SegmentLine
 from rapport.segments.tests import test_log, test_log_api
 from tests.support import assert_error_shape
@@ -38,7 +38,7 @@ def client(api_client: Any, world: Any) -> Any:
 def test_logged_segments_delete_canceled_refuses_unknown_keys(
     client: Any, world: Any, logged: LoggedSegment, body: dict, field: str
 ) -> None:
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     response = client.post(f"{LOGGED}delete-canceled/", body, format="json")
     error = assert_error_shape(response, 400, "unknown_field")
     assert error["fields"] == {field: ["Unknown field."]}

@@ -23,7 +23,7 @@ from rapport.core.filter_expressions import (
     option_help,
     parse,
 )
-from rapport.segments import selection
+from rapport.segments import services
 from rapport.segments.models import SegmentCriteriaAction
 from rapport.segments.tests.test_selection import add, contacts_on, snapshot
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 OPTION_FIELDS = [
     (section_name, field_name, spec)
-    for section_name, section in selection.SECTIONS.items()
+    for section_name, section in services.SECTIONS.items()
     for field_name, spec in section.fields.items()
     if spec.is_option
 ]
@@ -54,12 +54,12 @@ def test_a_typed_filter_within_the_limit_is_stored_longer_and_applies(
     assert stored == "|".join(["yes"] * 125) and len(stored) == 499
     assert contacts_on(segment) == ["P3"]
     # The recorded filter is described and replays, though longer than a user may type.
-    assert selection.describe_filters(action.filters) == [
+    assert services.describe_filters(action.filters) == [
         "Contact: Exclude from Segment = " + "|".join(["Yes"] * 125)
     ]
-    selection.segment_save_criteria(actor=world.mila, segment=segment, code="LONG")
+    services.segment_save_criteria(actor=world.mila, segment=segment, code="LONG")
     target = make_segment("S2")
-    selection.segment_reuse_criteria(actor=world.mila, segment=target, code="LONG")
+    services.segment_reuse_criteria(actor=world.mila, segment=target, code="LONG")
     assert contacts_on(target) == ["P3"]
 
 
@@ -76,9 +76,9 @@ def test_dutch_captions_are_stored_as_longer_api_values_and_replay(
     assert stored == {"correspondence_type": "|".join(["hard_copy"] * 35)}
     assert len(stored["correspondence_type"]) == 349
     assert contacts_on(segment) == ["P1"]
-    selection.segment_save_criteria(actor=world.mila, segment=segment, code="PAPER")
+    services.segment_save_criteria(actor=world.mila, segment=segment, code="PAPER")
     target = make_segment("S2")
-    selection.segment_reuse_criteria(actor=world.mila, segment=target, code="PAPER")
+    services.segment_reuse_criteria(actor=world.mila, segment=target, code="PAPER")
     assert contacts_on(target) == ["P1"]
 
 
@@ -93,7 +93,7 @@ def test_a_typed_filter_over_the_limit_is_refused_as_typed(
     before = snapshot()
     with pytest.raises(ValidationFailed) as refused:
         add(world, segment, {"contact": {field: typed}})
-    label = selection.SECTIONS["contact"].fields[field].label
+    label = services.SECTIONS["contact"].fields[field].label
     assert refused.value.fields() == {
         f"filters.contact.{field}": [
             f'Filter "{typed[:57]}..." for {label}: the filter has 251 characters; '
@@ -107,7 +107,7 @@ def test_a_typed_filter_over_the_limit_is_refused_as_typed(
 
 
 def test_the_option_error_puts_the_position_with_the_filter() -> None:
-    spec = selection.SECTIONS["contact"].fields["type"]
+    spec = services.SECTIONS["contact"].fields["type"]
     expected = {
         "en": 'Filter "robot" for Type, at position 1: "robot" is not one of: Company, Person.',
         "nl": 'Filter "robot" voor Soort, op positie 1: "robot" is niet een van: Bedrijf, Persoon.',
@@ -143,7 +143,7 @@ def test_every_option_shown_in_the_help_can_be_typed_as_shown(
 
 
 def test_the_blank_option_is_shown_as_navs_blank_value() -> None:
-    spec = selection.SECTIONS["contact"].fields["correspondence_type"]
+    spec = services.SECTIONS["contact"].fields["correspondence_type"]
     with translation.override("nl"):
         assert spec.help_text() == "Een van: '', Afdruk, E-mail, Fax"
     with translation.override("en"):

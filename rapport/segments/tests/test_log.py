@@ -19,8 +19,7 @@ from rapport.core.errors import ConflictError, PermissionDeniedError, Validation
 from rapport.interactions import services as interaction_services
 from rapport.interactions.models import InteractionLogEntry
 from rapport.numbering.tests.conftest import make_series  # noqa: F401 - fixture
-from rapport.segments import log, services
-from rapport.segments.lines import insert_lines
+from rapport.segments import services
 from rapport.segments.models import (
     LoggedSegment,
     Segment,
@@ -28,6 +27,8 @@ from rapport.segments.models import (
     SegmentHistory,
     SegmentLine,
 )
+from rapport.segments.services import log as services_log
+from rapport.segments.services.line_values import insert_lines
 from rapport.setup.services import marketing_setup_update
 
 
@@ -102,7 +103,7 @@ def s1(world: Any, make_segment: Any) -> Segment:
 
 def test_logging_writes_one_interaction_per_line_with_its_values(world: Any, s1: Segment) -> None:
     InteractionLogEntry.objects.all().delete()
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     logged = LoggedSegment.objects.get()
     assert result.logged_segment == logged
     assert result.no_of_interactions == 4
@@ -161,7 +162,7 @@ def test_entry_nos_continue_after_the_highest(world: Any, s1: Segment) -> None:
     single = interaction_services.interaction_create(
         actor=world.mila, contact="P3", template=world.call, correspondence_type=""
     )
-    log.segment_log(actor=world.mila, segment=s1)
+    services.segment_log(actor=world.mila, segment=s1)
     numbers = [row[0] for row in entries() if row[5] == "S1"]
     assert numbers == list(range(single.entry_no + 1, single.entry_no + 5))
 
@@ -172,7 +173,7 @@ def test_one_campaign_entry_per_campaign(world: Any, s1: Segment) -> None:
     p1 = s1.lines.get(contact__no="P1")
     for line in (co1, p1):
         services.segment_line_update(actor=world.mila, line=line, campaign=cp2)
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     assert result.campaigns == ["CP1", "CP2"]
     campaign_entries = {entry.campaign.no: entry for entry in CampaignEntry.objects.all()}
     assert sorted(campaign_entries) == ["CP1", "CP2"]
@@ -190,13 +191,13 @@ def test_one_campaign_entry_per_campaign(world: Any, s1: Segment) -> None:
 
 def test_lines_without_a_contact_are_skipped(world: Any, s1: Segment) -> None:
     SegmentLine.objects.filter(segment=s1, contact__no="CO1").update(contact=None)
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     assert result.no_of_interactions == 3
 
 
 def test_dry_run_checks_and_writes_nothing(world: Any, s1: Segment) -> None:
     before = snapshot()
-    result = log.segment_log(actor=world.mila, segment=s1, dry_run=True)
+    result = services.segment_log(actor=world.mila, segment=s1, dry_run=True)
     assert (result.no_of_interactions, result.dry_run, result.logged_segment) == (4, True, None)
     assert result.campaigns == ["CP1"]
     assert snapshot() == before
@@ -205,7 +206,7 @@ def test_dry_run_checks_and_writes_nothing(world: Any, s1: Segment) -> None:
 def refused(world: Any, segment: Segment, error: type, match: str, **options: Any) -> None:
     before = snapshot()
     with pytest.raises(error, match=match):
-        log.segment_log(actor=world.mila, segment=segment, **options)
+        services.segment_log(actor=world.mila, segment=segment, **options)
     assert snapshot() == before
 
 
@@ -225,7 +226,7 @@ def test_every_refused_line_is_counted_and_the_first_ten_named(
     Contact.objects.filter(no="X00").update(privacy_blocked=True)
     before = snapshot()
     with pytest.raises(ValidationFailed) as caught:
-        log.segment_log(actor=world.mila, segment=segment)
+        services.segment_log(actor=world.mila, segment=segment)
     assert snapshot() == before
     messages = caught.value.errors["lines"]
     assert len(messages) == 11
@@ -270,7 +271,7 @@ def test_only_marketing_may_log(world: Any, s1: Segment) -> None:
     before = snapshot()
     for user in (world.sven, world.reader):
         with pytest.raises(PermissionDeniedError):
-            log.segment_log(actor=user, segment=s1)
+            services.segment_log(actor=user, segment=s1)
     assert snapshot() == before
 
 
@@ -280,17 +281,17 @@ def test_an_error_while_writing_rolls_everything_back(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(log, "segment_delete", broken)
+    monkeypatch.setattr(services_log, "segment_delete", broken)
     before = snapshot()
     with pytest.raises(RuntimeError):
-        log.segment_log(actor=world.mila, segment=s1)
+        services.segment_log(actor=world.mila, segment=s1)
     assert snapshot() == before
 
 
-# --- Follow-up (needs rapport.segments.selection.segment_reuse_logged_segment) ---------------
+# --- Follow-up (needs rapport.segments.services.segment_reuse_logged_segment) ---------------
 
 
-def follow_up_contacts(result: log.LogResult) -> list[str]:
+def follow_up_contacts(result: services.LogResult) -> list[str]:
     assert result.follow_up_segment is not None
     return list(
         result.follow_up_segment.lines.order_by("line_no").values_list("contact__no", flat=True)
@@ -298,7 +299,7 @@ def follow_up_contacts(result: log.LogResult) -> list[str]:
 
 
 def test_follow_up_with_all_contacts(world: Any, s1: Segment, segment_nos: Any) -> None:
-    result = log.segment_log(actor=world.mila, segment=s1, follow_up=True)
+    result = services.segment_log(actor=world.mila, segment=s1, follow_up=True)
     follow_up = result.follow_up_segment
     assert follow_up is not None
     assert follow_up.no == "SEG00001"
@@ -313,7 +314,7 @@ def test_follow_up_with_all_contacts(world: Any, s1: Segment, segment_nos: Any) 
 
 
 def test_follow_up_with_failed_attempts_only(world: Any, s1: Segment, segment_nos: Any) -> None:
-    result = log.segment_log(
+    result = services.segment_log(
         actor=world.mila, segment=s1, follow_up=True, follow_up_outcome="failed"
     )
     assert follow_up_contacts(result) == ["P3"]
@@ -324,7 +325,7 @@ def test_follow_up_with_an_evaluation_or_worse(world: Any, s1: Segment, segment_
     SegmentLine.objects.filter(pk=lines["CO1"].pk).update(evaluation="neutral")
     SegmentLine.objects.filter(pk=lines["P1"].pk).update(evaluation="positive")
     SegmentLine.objects.filter(pk=lines["P2"].pk).update(evaluation="very_negative")
-    result = log.segment_log(
+    result = services.segment_log(
         actor=world.mila,
         segment=s1,
         follow_up=True,
@@ -347,7 +348,7 @@ def test_follow_up_evaluation_must_be_chosen(world: Any, s1: Segment, segment_no
 
 
 def test_follow_up_copies_the_setup_on_request(world: Any, s1: Segment, segment_nos: Any) -> None:
-    result = log.segment_log(
+    result = services.segment_log(
         actor=world.mila, segment=s1, follow_up=True, follow_up_copy_setup=True
     )
     follow_up = result.follow_up_segment
@@ -361,7 +362,7 @@ def test_follow_up_copies_the_setup_on_request(world: Any, s1: Segment, segment_
 
 
 def test_dry_run_counts_the_follow_up(world: Any, s1: Segment, segment_nos: Any) -> None:
-    result = log.segment_log(
+    result = services.segment_log(
         actor=world.mila, segment=s1, follow_up=True, follow_up_outcome="failed", dry_run=True
     )
     assert (result.no_of_interactions, result.follow_up_lines) == (4, 1)
@@ -381,7 +382,7 @@ def _queries_to_log(world: Any, make_segment: Any, no: str, size: int) -> int:
     )
     add(segment, *(f"{no}-{index:05d}" for index in range(size)))
     with CaptureQueriesContext(connection) as captured:
-        result = log.segment_log(actor=world.mila, segment=segment)
+        result = services.segment_log(actor=world.mila, segment=segment)
     assert result.no_of_interactions == size
     return len(captured)
 
@@ -400,13 +401,13 @@ def test_logging_10_or_1000_lines_takes_the_same_number_of_queries(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 
 
 def counted(entry_no: int) -> LoggedSegment:
-    return log.logged_segments().get(entry_no=entry_no)
+    return services.logged_segments().get(entry_no=entry_no)
 
 
 def test_the_list_counts_interactions_with_the_same_canceled_value(
@@ -416,7 +417,7 @@ def test_the_list_counts_interactions_with_the_same_canceled_value(
     entry = InteractionLogEntry.objects.get(contact__no="P1")
     interaction_services.interaction_cancel(actor=world.mila, entry=entry)
     assert counted(logged.entry_no).no_of_interactions == 3  # type: ignore[attr-defined]
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     assert counted(logged.entry_no).no_of_interactions == 4  # type: ignore[attr-defined]
 
 
@@ -426,7 +427,7 @@ def test_cancel_cascades_to_interactions_and_campaign_entries(
     other = interaction_services.interaction_create(
         actor=world.mila, contact="P1", template=world.news
     )
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     assert logged.canceled
     assert set(
         InteractionLogEntry.objects.filter(logged_segment_entry_no=logged.entry_no).values_list(
@@ -437,8 +438,10 @@ def test_cancel_cascades_to_interactions_and_campaign_entries(
     other.refresh_from_db()
     assert not other.canceled
     assert not other.campaign_entry.canceled  # type: ignore[union-attr]
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)  # again: nothing changes
-    log.logged_segment_uncancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(
+        actor=world.mila, logged_segment=logged
+    )  # again: nothing changes
+    services.logged_segment_uncancel(actor=world.mila, logged_segment=logged)
     assert not logged.canceled
     assert not InteractionLogEntry.objects.filter(canceled=True).exists()
     assert not CampaignEntry.objects.filter(canceled=True).exists()
@@ -447,7 +450,7 @@ def test_cancel_cascades_to_interactions_and_campaign_entries(
 def test_canceled_logged_segment_blocks_uncanceling_its_interactions(
     world: Any, logged: LoggedSegment
 ) -> None:
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     entry = InteractionLogEntry.objects.get(contact__no="P1")  # no campaign entry
     with pytest.raises(ConflictError, match="logged segment 1 is canceled"):
         interaction_services.interaction_uncancel(actor=world.mila, entry=entry)
@@ -457,18 +460,18 @@ def test_canceled_logged_segment_blocks_uncanceling_its_interactions(
 
 def test_only_marketing_cancels(world: Any, logged: LoggedSegment) -> None:
     with pytest.raises(PermissionDeniedError):
-        log.logged_segment_cancel(actor=world.sven, logged_segment=logged)
+        services.logged_segment_cancel(actor=world.sven, logged_segment=logged)
     logged.refresh_from_db()
     assert not logged.canceled
 
 
 def test_delete_canceled_keeps_the_interactions(world: Any, logged: LoggedSegment) -> None:
-    assert log.logged_segments_delete_canceled(actor=world.mila) == 0  # not canceled
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
-    assert log.logged_segments_delete_canceled(actor=world.mila, segment_no="S9") == 0
-    assert log.logged_segments_delete_canceled(actor=world.mila, dry_run=True) == 1
+    assert services.logged_segments_delete_canceled(actor=world.mila) == 0  # not canceled
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    assert services.logged_segments_delete_canceled(actor=world.mila, segment_no="S9") == 0
+    assert services.logged_segments_delete_canceled(actor=world.mila, dry_run=True) == 1
     assert LoggedSegment.objects.exists()
-    assert log.logged_segments_delete_canceled(actor=world.mila, entry_no=logged.entry_no) == 1
+    assert services.logged_segments_delete_canceled(actor=world.mila, entry_no=logged.entry_no) == 1
     assert not LoggedSegment.objects.exists()
     kept = InteractionLogEntry.objects.all()
     assert kept.count() == 4
@@ -480,4 +483,4 @@ def test_delete_canceled_keeps_the_interactions(world: Any, logged: LoggedSegmen
 
 def test_delete_canceled_refuses_a_bad_entry_no(world: Any) -> None:
     with pytest.raises(ValidationFailed, match="whole number"):
-        log.logged_segments_delete_canceled(actor=world.mila, entry_no="x")
+        services.logged_segments_delete_canceled(actor=world.mila, entry_no="x")

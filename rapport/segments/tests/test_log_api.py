@@ -9,8 +9,9 @@ from django.test import override_settings
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.interactions.models import InteractionLogEntry
-from rapport.segments import log
+from rapport.segments import services
 from rapport.segments.models import LoggedSegment, Segment, SegmentLine
+from rapport.segments.services import log as services_log
 from rapport.segments.tests import test_log
 from tests.support import assert_error_shape
 
@@ -114,7 +115,7 @@ def test_only_marketing_logs(api_client: Any, world: Any, s1: Segment) -> None:
     TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 )
 def test_a_big_segment_answers_a_job(client: Any, s1: Segment, monkeypatch: Any) -> None:
-    monkeypatch.setattr(log, "BACKGROUND_THRESHOLD", 3)
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
     response = client.post(URL, {}, format="json")
     assert response.status_code == 202, response.content
     job = response.json()["job"]
@@ -127,7 +128,7 @@ def test_a_big_segment_answers_a_job(client: Any, s1: Segment, monkeypatch: Any)
 def test_a_queued_job_is_polled_until_the_worker_ran_it(
     client: Any, s1: Segment, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(log, "BACKGROUND_THRESHOLD", 3)
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
     response = client.post(URL, {"follow_up": False}, format="json")
     assert response.status_code == 202, response.content
     job = response.json()["job"]
@@ -144,7 +145,7 @@ def test_a_queued_job_is_polled_until_the_worker_ran_it(
 def test_a_refused_background_log_is_a_failed_job(
     client: Any, s1: Segment, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(log, "BACKGROUND_THRESHOLD", 3)
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
     job = client.post(URL, {}, format="json").json()["job"]
     SegmentLine.objects.filter(segment=s1, contact__no="P3").update(salesperson=None)
     run_worker(monkeypatch)
@@ -159,7 +160,7 @@ def test_a_refused_background_log_is_a_failed_job(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 
@@ -215,7 +216,7 @@ def test_a_reader_may_not_cancel(api_client: Any, world: Any, logged: LoggedSegm
 def test_delete_canceled(client: Any, world: Any, logged: LoggedSegment) -> None:
     url = f"{LOGGED}delete-canceled/"
     assert client.post(url, {}, format="json").json() == {"count": 0, "dry_run": False}
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     response = client.post(url, {"segment_no": "s1", "dry_run": True}, format="json")
     assert response.json() == {"count": 1, "dry_run": True}
     assert client.post(url, {"entry_no": "x"}, format="json").status_code == 400

@@ -12,9 +12,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rapport.core.errors import PermissionDeniedError
+from rapport.core.models import User
 from rapport.interactions.models import InteractionLogEntry
-from rapport.segments import log
+from rapport.segments import services
 from rapport.segments.models import LoggedSegment, Segment, SegmentLine
+from rapport.segments.services import log as services_log
 from rapport.segments.tests import test_log
 
 # The fixtures of the service tests (assigned, so that pytest finds them here).
@@ -86,7 +89,7 @@ def test_readers_and_salespeople_cannot_log(client_for: Any, world: Any, s1: Seg
 def test_a_big_segment_is_logged_in_the_background(
     browser: Any, s1: Segment, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(log, "BACKGROUND_THRESHOLD", 3)
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
     assert "logged in the background" in browser.get("/segments/S1/log/").content.decode()
     response = browser.post("/segments/S1/log/", {"follow_up_outcome": "all"})
     assert response.status_code == 302
@@ -105,7 +108,7 @@ def test_a_big_segment_is_logged_in_the_background(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = log.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 
@@ -169,7 +172,7 @@ def test_a_reader_sees_but_does_not_cancel(
 def test_delete_canceled_counts_first(browser: Any, world: Any, logged: LoggedSegment) -> None:
     page = browser.get("/logged-segments/delete-canceled/")
     assert "0 canceled logged segments match." in page.content.decode()
-    log.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+    services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
     page = browser.get("/logged-segments/delete-canceled/?segment_no=s1")
     assert "1 canceled logged segment matches." in page.content.decode()
     assert LoggedSegment.objects.exists()
@@ -216,3 +219,47 @@ def test_cli_refusals_exit_with_the_message(world: Any, s1: Segment) -> None:
 def test_cli_defaults_to_an_administrator(world: Any, s1: Segment) -> None:
     assert "logged: 4 interactions" in run("S1")
     assert LoggedSegment.objects.get().user == world.admin
+
+
+# --- One decision: now or in the background (`services.segment_log_start`) -------------------
+
+
+def test_log_start_queues_a_big_segment_and_logs_a_small_one_now(
+    world: Any, s1: Segment, monkeypatch: Any
+) -> None:
+    actor = User.objects.get(username="mila")
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 5)  # S1 has 4 lines with a contact
+    started = services.segment_log_start(actor=actor, segment=s1)
+    assert started.job is None and started.result is not None
+    assert started.result.no_of_interactions == 4
+    assert LoggedSegment.objects.count() == 1
+
+
+def test_log_start_queues_at_the_threshold_and_a_dry_run_or_the_cli_runs_now(
+    world: Any, s1: Segment, monkeypatch: Any
+) -> None:
+    actor = User.objects.get(username="mila")
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 4)
+    dry = services.segment_log_start(actor=actor, segment=s1, dry_run=True)
+    assert dry.job is None and dry.result is not None and dry.result.dry_run
+    queued = services.segment_log_start(actor=actor, segment=s1, follow_up_copy_setup=True)
+    assert queued.result is None and queued.job is not None
+    assert queued.job.kwargs == {
+        "segment_no": "S1",
+        "user_id": actor.pk,
+        "follow_up_copy_setup": True,
+    }
+    assert not LoggedSegment.objects.exists()  # queued, not yet run
+    # The command line waits: even a big segment is logged at once.
+    assert run("S1", "--user", "mila").startswith("Segment S1 logged: 4 interactions")
+    assert LoggedSegment.objects.count() == 1
+
+
+def test_log_start_refuses_a_reader_before_queuing(
+    world: Any, s1: Segment, monkeypatch: Any
+) -> None:
+    reader = User.objects.get(username="rita")
+    monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 1)
+    with pytest.raises(PermissionDeniedError):
+        services.segment_log_start(actor=reader, segment=s1)
+    assert Segment.objects.filter(no="S1").exists()

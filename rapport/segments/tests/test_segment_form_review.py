@@ -15,7 +15,8 @@ from rapport.segments import services
 from rapport.segments.models import Segment, SegmentLine
 from rapport.segments.tests.test_segment_lines_in_place import _row_data, _values
 from rapport.segments.tests.test_services import add_all
-from rapport.segments.views import segments as segment_views
+from rapport.segments.views import fill as segment_fill
+from rapport.segments.views import lines as line_views
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -97,8 +98,8 @@ def test_choosing_the_headers_own_template_again_keeps_its_values_and_subject(
     filled = news.context["form"]
     again = mila.post(fill, {**_posted(filled, filled.fields), "template": "CALL"}, **HX)
     initial = again.context["form"].initial
-    assert {name: initial[name] for name in segment_views.HEADER_TEMPLATE_FIELDS} == {
-        name: form.initial[name] for name in segment_views.HEADER_TEMPLATE_FIELDS
+    assert {name: initial[name] for name in segment_fill.HEADER_TEMPLATE_FIELDS} == {
+        name: form.initial[name] for name in segment_fill.HEADER_TEMPLATE_FIELDS
     }
     assert (initial["subject"], initial["cost"]) == ("Spring offer", decimal.Decimal("3"))
 
@@ -196,7 +197,7 @@ def test_a_row_saved_unchanged_calls_no_service(
     line = segment.lines.get(contact__no="P1")
     calls: list[Any] = []
     monkeypatch.setattr(
-        segment_views.services, "segment_line_update", lambda **kwargs: calls.append(kwargs)
+        line_views.services, "segment_line_update", lambda **kwargs: calls.append(kwargs)
     )
     url = reverse("segments:segment-line-row-edit", args=["S1", line.line_no])
     response = mila.post(url, _row_data(line), **HX)
@@ -223,7 +224,7 @@ def test_a_refused_row_save_without_htmx_shows_the_lines_page(segment: Segment, 
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert "<tbody" not in html.split("<main", 1)[-1].split("<form", 1)[0]
     form = response.context["form"]
-    assert type(form) is segment_views.SegmentLineForm
+    assert type(form) is line_views.SegmentLineForm
     assert form.errors == {"cost": ["Ensure this value is greater than or equal to 0."]}
     assert 'name="information_flow"' in html and 'value="Typed"' in html
     assert f'action="{url}"' not in html

@@ -16,7 +16,7 @@ from rapport.core.errors import ConflictError
 from rapport.segments import services
 from rapport.segments.models import SegmentLine
 from rapport.segments.tests.test_services import add_all
-from rapport.segments.views import segments as segment_views
+from rapport.segments.views import lines as line_views
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -138,7 +138,7 @@ def test_save_in_place_sends_only_the_changed_field(
         calls.append({k: v for k, v in kwargs.items() if k not in ("actor", "line")})
         return real(**kwargs)
 
-    monkeypatch.setattr(segment_views.services, "segment_line_update", spy)
+    monkeypatch.setattr(line_views.services, "segment_line_update", spy)
     before = _values(line)
     response = mila.post(
         reverse("segments:segment-line-row-edit", args=["S1", line.line_no]),

@@ -26,7 +26,7 @@ from rapport.contacts.models import (
 )
 from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from rapport.interactions.models import InteractionLogEntry
-from rapport.segments import selection, services
+from rapport.segments import services
 from rapport.segments.models import (
     LoggedSegment,
     SavedSegmentCriteria,
@@ -63,8 +63,8 @@ def snapshot() -> dict[str, Any]:
     }
 
 
-def add(w: Any, segment: Segment, filters: Any = None, **options: Any) -> selection.SelectionResult:
-    return selection.segment_add_contacts(
+def add(w: Any, segment: Segment, filters: Any = None, **options: Any) -> services.SelectionResult:
+    return services.segment_add_contacts(
         actor=w.mila, segment=segment, filters=filters or {}, **options
     )
 
@@ -175,9 +175,7 @@ def test_the_interaction_section_uses_logged_not_postponed_not_canceled_entries(
 
     def selected(filters: dict) -> list[str]:
         return sorted(
-            selection.matching_contacts(selection.clean_filters(filters)).values_list(
-                "no", flat=True
-            )
+            services.matching_contacts(services.clean_filters(filters)).values_list("no", flat=True)
         )
 
     assert selected({"interaction": {"template_code": "CALL"}}) == ["P1", "P3"]
@@ -352,9 +350,9 @@ def test_salespeople_may_not_select(w: Any, make_segment: Any) -> None:
     segment = make_segment("S1")
     before = snapshot()
     with pytest.raises(PermissionDeniedError):
-        selection.segment_add_contacts(actor=w.sven, segment=segment, filters={})
+        services.segment_add_contacts(actor=w.sven, segment=segment, filters={})
     with pytest.raises(PermissionDeniedError):
-        selection.segment_go_back(actor=w.reader, segment=segment)
+        services.segment_go_back(actor=w.reader, segment=segment)
     assert snapshot() == before
 
 
@@ -394,13 +392,13 @@ def full(w: Any, make_segment: Any) -> Segment:
 
 
 def reduce(w: Any, segment: Segment, filters: Any, **options: Any) -> Any:
-    return selection.segment_reduce_contacts(
+    return services.segment_reduce_contacts(
         actor=w.mila, segment=segment, filters=filters, **options
     )
 
 
 def refine(w: Any, segment: Segment, filters: Any, **options: Any) -> Any:
-    return selection.segment_refine_contacts(
+    return services.segment_refine_contacts(
         actor=w.mila, segment=segment, filters=filters, **options
     )
 
@@ -481,7 +479,7 @@ def test_go_back_undoes_an_add_removing_only_its_lines(w: Any, make_segment: Any
     assert contacts_on(segment) == ["P1", "P1", "P3"]
     before = snapshot()
     add(w, segment, {"contact": {"no": "CO1"}})
-    result = selection.segment_go_back(actor=w.mila, segment=segment)
+    result = services.segment_go_back(actor=w.mila, segment=segment)
     assert (result.action_no, result.action, result.lines_removed, result.lines_restored) == (
         3,
         "add",
@@ -489,7 +487,7 @@ def test_go_back_undoes_an_add_removing_only_its_lines(w: Any, make_segment: Any
         0,
     )
     assert snapshot() == before
-    selection.segment_go_back(actor=w.mila, segment=segment)
+    services.segment_go_back(actor=w.mila, segment=segment)
     assert contacts_on(segment) == ["P1"]  # NAV would delete every P1 line
     assert Segment.objects.get(pk=segment.pk).no_of_criteria_actions == 1
 
@@ -507,7 +505,7 @@ def test_go_back_restores_removed_lines_exactly(w: Any, full: Segment) -> None:
     before = snapshot()
     reduce(w, full, {"contact": {"country_code": "NL"}}, entire_companies=True)
     assert contacts_on(full) == ["P3"]
-    result = selection.segment_go_back(actor=w.mila, segment=full)
+    result = services.segment_go_back(actor=w.mila, segment=full)
     assert (result.lines_removed, result.lines_restored) == (0, 3)
     # Every column of every line comes back (line nos., ids aside), history and actions too.
     assert _without_ids(snapshot()) == _without_ids(before)
@@ -535,15 +533,15 @@ def test_go_back_undoes_lines_added_and_removed_by_hand(w: Any, full: Segment) -
     line = full.lines.get(contact__no="P2")
     services.segment_line_delete(actor=w.mila, line=line)
     services.segment_line_add(actor=w.mila, segment=full, contact="P2")
-    selection.segment_go_back(actor=w.mila, segment=full)
-    selection.segment_go_back(actor=w.mila, segment=full)
+    services.segment_go_back(actor=w.mila, segment=full)
+    services.segment_go_back(actor=w.mila, segment=full)
     assert _without_ids(snapshot()) == _without_ids(before)
 
 
 def test_go_back_after_everything_leaves_an_empty_segment(w: Any, full: Segment) -> None:
     refine(w, full, {"contact": {"no": "P3"}})
-    selection.segment_go_back(actor=w.mila, segment=full)
-    selection.segment_go_back(actor=w.mila, segment=full)
+    services.segment_go_back(actor=w.mila, segment=full)
+    services.segment_go_back(actor=w.mila, segment=full)
     assert not full.lines.exists()
     assert not SegmentHistory.objects.filter(segment=full).exists()
     assert not SegmentCriteriaAction.objects.filter(segment=full).exists()
@@ -556,15 +554,15 @@ def test_go_back_without_actions_is_refused(w: Any, make_segment: Any) -> None:
     segment = make_segment("S1")
     before = snapshot()
     with pytest.raises(ConflictError, match="no criteria action to undo"):
-        selection.segment_go_back(actor=w.mila, segment=segment)
+        services.segment_go_back(actor=w.mila, segment=segment)
     assert snapshot() == before
 
 
 def test_criteria_action_label(w: Any, full: Segment) -> None:
     reduce(w, full, {"contact": {"no": "P1"}})
     first, second = SegmentCriteriaAction.objects.filter(segment=full).order_by("action_no")
-    assert selection.criteria_action_label(first) == "Add contacts: 4 lines added"
-    assert selection.criteria_action_label(second) == "Reduce contacts: 1 lines removed"
+    assert services.criteria_action_label(first) == "Add contacts: 4 lines added"
+    assert services.criteria_action_label(second) == "Reduce contacts: 1 lines removed"
 
 
 # --- Save / reuse criteria ----------------------------------------------------------------------
@@ -572,7 +570,7 @@ def test_criteria_action_label(w: Any, full: Segment) -> None:
 
 def test_save_criteria_copies_every_action(w: Any, full: Segment) -> None:
     reduce(w, full, {"contact": {"no": "P3"}}, entire_companies=True)
-    saved = selection.segment_save_criteria(
+    saved = services.segment_save_criteria(
         actor=w.mila, segment=full, code=" nl-co ", description="NL companies"
     )
     assert (saved.code, saved.description) == ("NL-CO", "NL companies")
@@ -591,7 +589,7 @@ def test_save_criteria_refuses_bad_codes(w: Any, full: Segment, code: str, field
     SavedSegmentCriteria.objects.create(code="TAKEN")
     before = snapshot()
     with pytest.raises(ValidationFailed) as refused:
-        selection.segment_save_criteria(actor=w.mila, segment=full, code=code)
+        services.segment_save_criteria(actor=w.mila, segment=full, code=code)
     assert field in refused.value.fields()
     assert snapshot() == before
 
@@ -599,7 +597,7 @@ def test_save_criteria_refuses_bad_codes(w: Any, full: Segment, code: str, field
 def test_save_criteria_without_actions_is_refused(w: Any, make_segment: Any) -> None:
     segment = make_segment("S1")
     with pytest.raises(ValidationFailed, match="no criteria actions to save"):
-        selection.segment_save_criteria(actor=w.mila, segment=segment, code="X")
+        services.segment_save_criteria(actor=w.mila, segment=segment, code="X")
     assert not SavedSegmentCriteria.objects.exists()
 
 
@@ -611,10 +609,10 @@ def test_reuse_criteria_replays_every_action(w: Any, make_segment: Any) -> None:
     refine(w, source, {"contact": {"no": "P2|P3"}}, entire_companies=True)
     services.segment_line_delete(actor=w.mila, line=source.lines.get(contact__no="CO1"))
     services.segment_line_add(actor=w.mila, segment=source, contact="P1")
-    selection.segment_save_criteria(actor=w.mila, segment=source, code="MIX")
+    services.segment_save_criteria(actor=w.mila, segment=source, code="MIX")
 
     target = make_segment("S2")
-    result = selection.segment_reuse_criteria(actor=w.mila, segment=target, code="mix")
+    result = services.segment_reuse_criteria(actor=w.mila, segment=target, code="mix")
     assert [r.action for r in result.results] == [
         "add",
         "reduce",
@@ -629,24 +627,24 @@ def test_reuse_criteria_replays_every_action(w: Any, make_segment: Any) -> None:
     fields = ("action_no", "action", "ignore_exclusion", "entire_companies", "allow_existing")
     assert list(replayed.values_list(*fields)) == list(original.values_list(*fields))
     # The replays are criteria actions: Go back undoes them one by one.
-    selection.segment_go_back(actor=w.mila, segment=target)
+    services.segment_go_back(actor=w.mila, segment=target)
     assert contacts_on(target) == ["P2", "P3"]
 
 
 def test_reuse_unknown_criteria_is_refused(w: Any, make_segment: Any) -> None:
     segment = make_segment("S1")
     with pytest.raises(ValidationFailed, match="no saved segment criteria NOPE"):
-        selection.segment_reuse_criteria(actor=w.mila, segment=segment, code="nope")
+        services.segment_reuse_criteria(actor=w.mila, segment=segment, code="nope")
 
 
 def test_a_failing_replay_writes_nothing(w: Any, full: Segment, make_segment: Any) -> None:
-    selection.segment_save_criteria(actor=w.mila, segment=full, code="BAD")
+    services.segment_save_criteria(actor=w.mila, segment=full, code="BAD")
     saved = SavedSegmentCriteria.objects.get(code="BAD")
     saved.actions.create(action_no=2, action="reuse_logged_segment", logged_segment_entry_no=99)
     target = make_segment("S2")
     before = snapshot()
     with pytest.raises(ValidationFailed, match="logged segment 99"):
-        selection.segment_reuse_criteria(actor=w.mila, segment=target, code="BAD")
+        services.segment_reuse_criteria(actor=w.mila, segment=target, code="BAD")
     assert snapshot() == before
 
 
@@ -678,7 +676,7 @@ def test_reuse_logged_segment_adds_one_line_per_entry(
 ) -> None:
     segment = make_segment("S1", campaign=w.campaign, campaign_target=True)
     add(w, segment, {"contact": {"no": "P3"}})
-    result = selection.segment_reuse_logged_segment(
+    result = services.segment_reuse_logged_segment(
         actor=w.mila, segment=segment, logged_segment=logged
     )
     assert (result.added, result.action_no) == (3, 2)
@@ -707,7 +705,7 @@ def test_reuse_logged_segment_limited_to_some_entries(
 ) -> None:
     segment = make_segment("S1")
     entries = InteractionLogEntry.objects.filter(entry_no__in=[2, 3, 5])  # 5: another segment
-    result = selection.segment_reuse_logged_segment(
+    result = services.segment_reuse_logged_segment(
         actor=w.mila, segment=segment, logged_segment=logged, entries=entries
     )
     assert result.added == 2
@@ -719,12 +717,12 @@ def test_reuse_logged_segment_skips_privacy_blocked_and_can_be_undone_and_replay
 ) -> None:
     Contact.objects.filter(no="P3").update(privacy_blocked=True)
     segment = make_segment("S1")
-    result = selection.segment_reuse_logged_segment(
+    result = services.segment_reuse_logged_segment(
         actor=w.mila, segment=segment, logged_segment=logged
     )
     assert (result.added, result.skipped) == (2, {"privacy_blocked": 1})
-    selection.segment_save_criteria(actor=w.mila, segment=segment, code="AGAIN")
-    selection.segment_go_back(actor=w.mila, segment=segment)
+    services.segment_save_criteria(actor=w.mila, segment=segment, code="AGAIN")
+    services.segment_go_back(actor=w.mila, segment=segment)
     assert not segment.lines.exists()
-    selection.segment_reuse_criteria(actor=w.mila, segment=segment, code="AGAIN")
+    services.segment_reuse_criteria(actor=w.mila, segment=segment, code="AGAIN")
     assert contacts_on(segment) == ["P1", "P1"]

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rapport.cli import main
-from rapport.segments import selection
+from rapport.segments import services
 from rapport.segments.models import LoggedSegment, SavedSegmentCriteria, SegmentCriteriaAction
 from rapport.segments.tests.test_selection import contacts_on, log_entry, snapshot
 from rapport.segments.tests.test_selection import w as w
@@ -36,7 +36,7 @@ def test_add_contacts_page_previews_then_runs(client: Any, w: Any, s1: Any) -> N
     page = client.get("/segments/S1/add-contacts/")
     assert page.status_code == 200
     html = page.content.decode()
-    for section in selection.SECTIONS:
+    for section in services.SECTIONS:
         assert f'data-section="{section}"' in html
     assert 'name="contact__country_code"' in html and 'name="ignore_exclusion"' in html
     assert "NL|BE" in html  # the syntax help
@@ -73,7 +73,7 @@ def test_a_bad_filter_is_shown_next_to_its_field(client: Any, s1: Any) -> None:
 
 
 def test_reduce_and_refine_pages(client: Any, w: Any, s1: Any) -> None:
-    selection.segment_add_contacts(actor=w.mila, segment=s1, filters={})
+    services.segment_add_contacts(actor=w.mila, segment=s1, filters={})
     page = client.get("/segments/S1/reduce-contacts/")
     assert 'name="entire_companies"' in page.content.decode()
     assert 'name="allow_existing"' not in page.content.decode()
@@ -89,7 +89,7 @@ def test_reduce_and_refine_pages(client: Any, w: Any, s1: Any) -> None:
 def test_go_back_asks_naming_the_action_and_undoes_it(client: Any, w: Any, s1: Any) -> None:
     page = client.get("/segments/S1/go-back/")
     assert "no criteria action to undo" in page.content.decode()
-    selection.segment_add_contacts(actor=w.mila, segment=s1, filters={})
+    services.segment_add_contacts(actor=w.mila, segment=s1, filters={})
     page = client.get("/segments/S1/go-back/")
     assert (
         "This will undo the last criteria action (Add contacts: 4 lines added). Continue?"
@@ -103,7 +103,7 @@ def test_go_back_asks_naming_the_action_and_undoes_it(client: Any, w: Any, s1: A
 
 
 def test_criteria_actions_page(client: Any, w: Any, s1: Any) -> None:
-    selection.segment_add_contacts(
+    services.segment_add_contacts(
         actor=w.mila, segment=s1, filters={"contact": {"no": "P1"}}, expand_companies=True
     )
     html = client.get("/segments/S1/criteria-actions/").content.decode()
@@ -115,7 +115,7 @@ def test_criteria_actions_page(client: Any, w: Any, s1: Any) -> None:
 def test_save_criteria_page(client: Any, w: Any, s1: Any) -> None:
     response = client.post("/segments/S1/save-criteria/", {"code": "x"})
     assert "no criteria actions to save" in response.content.decode()
-    selection.segment_add_contacts(actor=w.mila, segment=s1, filters={})
+    services.segment_add_contacts(actor=w.mila, segment=s1, filters={})
     response = client.post("/segments/S1/save-criteria/", {"code": "all", "description": "All"})
     assert response.status_code == 302
     assert SavedSegmentCriteria.objects.get().code == "ALL"
@@ -126,8 +126,8 @@ def test_save_criteria_page(client: Any, w: Any, s1: Any) -> None:
 def test_reuse_criteria_asks_when_the_segment_has_actions(
     client: Any, w: Any, s1: Any, make_segment: Any
 ) -> None:
-    selection.segment_add_contacts(actor=w.mila, segment=s1, filters={"contact": {"no": "P3"}})
-    selection.segment_save_criteria(actor=w.mila, segment=s1, code="P3")
+    services.segment_add_contacts(actor=w.mila, segment=s1, filters={"contact": {"no": "P3"}})
+    services.segment_save_criteria(actor=w.mila, segment=s1, code="P3")
     make_segment("S2")
     response = client.post("/segments/S2/reuse-criteria/", {"criteria": "P3"})
     assert response.status_code == 302

@@ -11,8 +11,8 @@ import pytest
 from rapport.contacts.models import Contact
 from rapport.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from rapport.segments import services
-from rapport.segments.lines import insert_lines
 from rapport.segments.models import Segment, SegmentCriteriaAction, SegmentHistory, SegmentLine
+from rapport.segments.services.line_values import insert_lines
 
 
 def lines(segment: Segment) -> list[tuple]:

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,7 +21,7 @@ from django.views import View, generic
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
-from rapport.core.errors import DomainError, NotFoundError
+from rapport.core.errors import DomainError
 from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import (
     Action,
@@ -34,23 +33,16 @@ from rapport.core.views import (
     add_domain_error,
 )
 from rapport.interactions.choices import Evaluation
-from rapport.segments import log, selectors, tasks
+from rapport.segments import services, tasks
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import LoggedSegment, Segment
+from rapport.segments.views.base import WRITE, SegmentWriteMixin
 
-WRITE = permissions.MARKETING
 INTERACTIONS_PER_PAGE = 50
 
 
-def _segment_or_404(no: str) -> Segment:
-    try:
-        return selectors.segment_get(no)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
 def _logged_or_404(entry_no: Any) -> LoggedSegment:
-    found = log.logged_segments().filter(entry_no=entry_no).first()
+    found = services.logged_segments().filter(entry_no=entry_no).first()
     if found is None:
         raise Http404(_("There is no logged segment %(no)s.") % {"no": entry_no})
     return found
@@ -113,7 +105,7 @@ class SegmentLogForm(BootstrapFormMixin, forms.Form):
         }
 
 
-class SegmentLogView(ServiceFormView):
+class SegmentLogView(SegmentWriteMixin, ServiceFormView):
     """The Log request page: what would be logged (a dry run of every check, shown first), the
     follow-up options; Log runs it (in the background for a big segment)."""
 
@@ -122,17 +114,13 @@ class SegmentLogView(ServiceFormView):
     write_capability = WRITE
     submit_label = gettext_lazy("Log")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.user_can(request.user, WRITE):
-            raise PermissionDenied(_("Your role does not allow this change."))
-        self.segment = _segment_or_404(kwargs["no"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         check: dict[str, Any] = {}
         try:
-            result = log.segment_log(actor=self.request.user, segment=self.segment, dry_run=True)
+            result = services.segment_log(
+                actor=self.request.user, segment=self.segment, dry_run=True
+            )
         except DomainError as error:
             check = {"ok": False, "messages": _refusal(error)}
         else:
@@ -140,7 +128,7 @@ class SegmentLogView(ServiceFormView):
                 "ok": True,
                 "count": result.no_of_interactions,
                 "campaigns": result.campaigns,
-                "background": result.no_of_interactions >= log.BACKGROUND_THRESHOLD,
+                "background": services.runs_in_background(result.no_of_interactions),
             }
         segment_url = reverse("segments:segment-detail", args=[self.segment.no])
         context.update(
@@ -152,23 +140,20 @@ class SegmentLogView(ServiceFormView):
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
-        options = form.options()
         try:
-            if log.segment_log_runs_in_background(self.segment):
-                from rapport.segments.services import check_may_segment
-
-                check_may_segment(self.request.user)
-                job = tasks.enqueue_segment_log(
-                    actor=self.request.user, segment=self.segment, **options
-                )
-                return HttpResponseRedirect(reverse("segments:segment-log-job", args=[job.id]))
-            result = log.segment_log(actor=self.request.user, segment=self.segment, **options)
+            started = services.segment_log_start(
+                actor=self.request.user, segment=self.segment, **form.options()
+            )
         except DomainError as error:
             add_domain_error(form, error)
             if not error.fields() or set(error.fields()) - set(form.fields):
                 for message in _refusal(error)[1:]:
                     form.add_error(None, message)
             return self.form_invalid(form)
+        if started.job is not None:
+            return HttpResponseRedirect(reverse("segments:segment-log-job", args=[started.job.id]))
+        result = started.result
+        assert result is not None
         messages.success(
             self.request, _("Segment %(no)s has been logged.") % {"no": result.segment_no}
         )
@@ -287,7 +272,7 @@ class LoggedSegmentListView(ObjectListView):
     empty_hint = gettext_lazy("Logging a segment records its interactions and registers it here.")
 
     def get_base_queryset(self) -> QuerySet:
-        return log.logged_segments()
+        return services.logged_segments()
 
 
 class LoggedSegmentDetailView(ObjectDetailView):
@@ -352,7 +337,7 @@ class LoggedSegmentDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         logged = self.object
-        paginator = Paginator(log.logged_segment_interactions(logged), INTERACTIONS_PER_PAGE)
+        paginator = Paginator(services.logged_segment_interactions(logged), INTERACTIONS_PER_PAGE)
         context.update(
             title=_("Logged segment %(no)s") % {"no": logged.entry_no},
             interactions=paginator.get_page(self.request.GET.get("page")),
@@ -372,7 +357,9 @@ class _LoggedSegmentActionView(CapabilityRequiredMixin, View):
 
     def post(self, request: HttpRequest, entry_no: int) -> HttpResponse:
         logged = _logged_or_404(entry_no)
-        operation = log.logged_segment_cancel if self.canceled else log.logged_segment_uncancel
+        operation = (
+            services.logged_segment_cancel if self.canceled else services.logged_segment_uncancel
+        )
         try:
             operation(actor=request.user, logged_segment=logged)
         except DomainError as error:
@@ -417,11 +404,11 @@ class LoggedSegmentsDeleteCanceledView(CapabilityRequiredMixin, generic.Template
         form = DeleteCanceledForm(request.GET or None)
         count = None
         if form.is_bound and form.is_valid():
-            count = log.logged_segments_delete_canceled(
+            count = services.logged_segments_delete_canceled(
                 actor=request.user, dry_run=True, **self._filters(form)
             )
         elif not form.is_bound:
-            count = log.logged_segments_delete_canceled(actor=request.user, dry_run=True)
+            count = services.logged_segments_delete_canceled(actor=request.user, dry_run=True)
         return self.render_to_response(self.get_context_data(form=form, count=count))
 
     def _filters(self, form: DeleteCanceledForm) -> dict[str, Any]:
@@ -435,7 +422,9 @@ class LoggedSegmentsDeleteCanceledView(CapabilityRequiredMixin, generic.Template
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, count=None))
         try:
-            count = log.logged_segments_delete_canceled(actor=request.user, **self._filters(form))
+            count = services.logged_segments_delete_canceled(
+                actor=request.user, **self._filters(form)
+            )
         except DomainError as error:
             add_domain_error(form, error)
             return self.render_to_response(self.get_context_data(form=form, count=None))

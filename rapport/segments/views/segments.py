@@ -1,16 +1,14 @@
-"""Active segments: the list, the segment card with its lines, the header (create, edit with
-the one question about the lines), and lines by hand (add, personalise, remove)."""
+"""Active segments: the list, the segment card with its lines, and the header (create, edit
+with the one question about the lines, delete, the template fill). Lines by hand: `lines.py`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -18,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rapport.core import permissions
-from rapport.core.errors import ConflictError, DomainError, NotFoundError
-from rapport.core.forms import without_nul
+from rapport.core.errors import ConflictError, DomainError
 from rapport.core.views import (
     Action,
     Column,
@@ -29,212 +26,18 @@ from rapport.core.views import (
     ServiceFormView,
     add_domain_error,
 )
-from rapport.interactions import selectors as interaction_selectors
-from rapport.interactions.models import InteractionTemplate
 from rapport.segments import selectors, services
-from rapport.segments.forms import (
-    SegmentForm,
-    SegmentLineAddForm,
-    SegmentLineForm,
-    SegmentLineRowForm,
+from rapport.segments.forms import SegmentForm
+from rapport.segments.models import Segment
+from rapport.segments.views.base import (
+    WRITE,
+    SegmentWriteMixin,
+    require_write,
+    segment_or_404,
 )
-from rapport.segments.models import Segment, SegmentLine
+from rapport.segments.views.fill import header_fill, header_initial, posted_values, render_fields
 
-WRITE = permissions.MARKETING
 LINES_PER_PAGE = 50
-
-
-def _segment_or_404(no: str) -> Segment:
-    try:
-        return selectors.segment_get(no)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
-def _line_or_404(segment: Segment, line_no: Any) -> SegmentLine:
-    try:
-        return selectors.segment_line_get(segment, line_no)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
-def line_initial(line: SegmentLine) -> dict[str, Any]:
-    """A line's values as a line form's initial values (relations by their code)."""
-    initial = {
-        name: getattr(line, name)
-        for name in (
-            "description",
-            "date",
-            "time",
-            "subject",
-            "correspondence_type",
-            "cost",
-            "duration",
-            "information_flow",
-            "initiated_by",
-            "evaluation",
-            "attempt_failed",
-            "campaign_target",
-            "campaign_response",
-        )
-    }
-    for name, key in (
-        ("template", "code"),
-        ("salesperson", "code"),
-        ("language", "code"),
-        ("campaign", "no"),
-    ):
-        related = getattr(line, name)
-        initial[name] = getattr(related, key) if related is not None else ""
-    return initial
-
-
-def _header_initial(segment: Segment) -> dict[str, Any]:
-    """A header's values as the header form's initial values (relations by their code)."""
-    return {
-        "no": segment.no,
-        "description": segment.description,
-        "salesperson": segment.salesperson.code if segment.salesperson else "",
-        "date": segment.date,
-        "campaign": segment.campaign.no if segment.campaign else "",
-        "template": segment.template.code if segment.template else "",
-        "language": segment.language.code if segment.language else "",
-        "subject": segment.subject,
-        "correspondence_type": segment.correspondence_type,
-        "cost": segment.cost,
-        "duration": segment.duration,
-        "information_flow": segment.information_flow,
-        "initiated_by": segment.initiated_by,
-        "campaign_target": segment.campaign_target,
-        "campaign_response": segment.campaign_response,
-    }
-
-
-def _posted_values(form: Any, data: Any) -> dict[str, Any]:
-    """What was typed in a posted form, as initial values (to show the form again, filled)."""
-    return {
-        name: without_nul(field.widget.value_from_datadict(data, {}, form.add_prefix(name)))
-        for name, field in form.fields.items()
-        if not field.disabled
-    }
-
-
-def _template(code: Any) -> InteractionTemplate | None:
-    code = str(code or "").strip()
-    if not code:
-        return None
-    return interaction_selectors.interaction_template_list().filter(code=code).first()
-
-
-# The header fields a template sets (besides the campaign when none is chosen).
-HEADER_TEMPLATE_FIELDS = (
-    "language",
-    "subject",
-    "cost",
-    "duration",
-    "information_flow",
-    "initiated_by",
-    "correspondence_type",
-    "campaign_target",
-    "campaign_response",
-)
-# The line fields a template sets (besides the description while blank).
-LINE_TEMPLATE_FIELDS = (
-    "cost",
-    "duration",
-    "information_flow",
-    "initiated_by",
-    "campaign_target",
-    "campaign_response",
-    "correspondence_type",
-    "language",
-    "campaign",
-)
-
-
-def header_fill(values: dict[str, Any], segment: Segment | None = None) -> dict[str, Any]:
-    """The header's values after a template was chosen, as saving will make them
-    (`services.segment_update`, reference 2.3.2): language, cost, duration, flow, initiated
-    by, campaign flags and correspondence type from the template, its campaign when none is
-    chosen, the subject cleared; blanks without a template. The saved `segment`'s own template
-    chosen again: its saved values (saving does not change the template, so refills nothing)."""
-    values = dict(values)
-    template = _template(values.get("template"))
-    if segment is not None and template == segment.template:
-        saved = _header_initial(segment)
-        values.update({name: saved[name] for name in HEADER_TEMPLATE_FIELDS})
-        return values
-    values["subject"] = ""
-    if template is None:
-        values.update(
-            template="",
-            language="",
-            cost=0,
-            duration=0,
-            information_flow="",
-            initiated_by="",
-            correspondence_type="",
-            campaign_target=False,
-            campaign_response=False,
-        )
-        return values
-    defaults = interaction_selectors.template_defaults_for(template)
-    values.update(
-        language=template.language_default.code if template.language_default else "",
-        cost=defaults.cost,
-        duration=defaults.duration,
-        information_flow=defaults.information_flow,
-        initiated_by=defaults.initiated_by,
-        correspondence_type=template.correspondence_type_default,
-        campaign_target=defaults.campaign_target,
-        campaign_response=defaults.campaign_response,
-    )
-    if not values.get("campaign") and defaults.campaign is not None:
-        values["campaign"] = defaults.campaign.no
-    if not values.get("campaign"):
-        values["campaign_target"] = values["campaign_response"] = False
-    return values
-
-
-def line_fill(line: SegmentLine, values: dict[str, Any]) -> dict[str, Any]:
-    """A line's values after another template was chosen, as saving will make them
-    (`services.segment_line_update`, reference 2.3.5): cost, duration, flow, initiated by,
-    campaign flags, and for the line's contact the language and correspondence type; the
-    description only while blank; the campaign the header's, else the template's. The line's
-    own (saved) template chosen again: its saved values (saving does not change the template,
-    so refills nothing)."""
-    values = dict(values)
-    template = _template(values.get("template"))
-    if template == line.template:
-        saved = line_initial(line)
-        values.update({name: saved[name] for name in LINE_TEMPLATE_FIELDS})
-        return values
-    if template is None or line.contact is None:
-        return values
-    defaults = interaction_selectors.template_defaults_for(
-        template, line.contact, previous_correspondence_type=line.correspondence_type
-    )
-    values.update(
-        cost=defaults.cost,
-        duration=defaults.duration,
-        information_flow=defaults.information_flow,
-        initiated_by=defaults.initiated_by,
-        campaign_target=defaults.campaign_target,
-        campaign_response=defaults.campaign_response,
-        correspondence_type=defaults.correspondence_type,
-        language=defaults.language_code,
-    )
-    campaign = line.segment.campaign or defaults.campaign
-    values["campaign"] = campaign.no if campaign is not None else ""
-    if not str(values.get("description") or "").strip():
-        values["description"] = defaults.description
-    return values
-
-
-def _require_write(request: HttpRequest) -> None:
-    """Refuse (403) before looking anything up, so a reader never learns what exists."""
-    if not permissions.user_can(request.user, WRITE):
-        raise PermissionDenied(_("Your role does not allow this change."))
 
 
 def _date(value: Any) -> str:
@@ -310,7 +113,7 @@ class SegmentDetailView(ObjectDetailView):
     ]
 
     def get_object(self, queryset: Any = None) -> Segment:
-        return _segment_or_404(self.kwargs["no"])
+        return segment_or_404(self.kwargs["no"])
 
     def get_actions(self) -> list[Action]:
         if not permissions.user_can(self.request.user, WRITE):
@@ -394,7 +197,7 @@ class SegmentCreateView(ServiceFormView):
         return _("Segment %(no)s was created.") % {"no": result.no}
 
 
-class SegmentEditView(ServiceFormView):
+class SegmentEditView(SegmentWriteMixin, ServiceFormView):
     """Change the header. When the change would go to lines, the page asks once for the whole
     save, naming what changes and how many lines ("Update the description and the cost on the
     37 lines?")."""
@@ -406,11 +209,6 @@ class SegmentEditView(ServiceFormView):
         (gettext_lazy("General"), SegmentForm.GENERAL),
         (gettext_lazy("Interaction"), SegmentForm.INTERACTION),
     ]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"])
-        return super().dispatch(request, *args, **kwargs)
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -427,7 +225,7 @@ class SegmentEditView(ServiceFormView):
         return form  # type: ignore[return-value]
 
     def get_initial(self) -> dict[str, Any]:
-        return _header_initial(self.segment)
+        return header_initial(self.segment)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -478,149 +276,10 @@ class SegmentDeleteView(ServiceDeleteView):
     success_url_name = "segments:segment-list"
 
     def get_object(self) -> Segment:
-        return _segment_or_404(self.kwargs["no"])
+        return segment_or_404(self.kwargs["no"])
 
     def perform(self, obj: Any) -> None:
         services.segment_delete(actor=self.request.user, segment=obj)
-
-
-class SegmentLineAddView(ServiceFormView):
-    """Add a line by hand (a criteria action: Go back removes it)."""
-
-    form_class = SegmentLineAddForm
-    write_capability = WRITE
-    submit_label = gettext_lazy("Add line")
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"])
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        return _("Add a line to segment %(no)s") % {"no": self.segment.no}
-
-    @property
-    def cancel_url(self) -> str:  # type: ignore[override]
-        return self.segment.get_absolute_url()
-
-    def perform(self, form: SegmentLineAddForm) -> SegmentLine:
-        return services.segment_line_add(
-            actor=self.request.user, segment=self.segment, contact=form.cleaned_data["contact"]
-        )
-
-    def success_message(self, result: Any) -> str:
-        return _("Line %(line)s for %(contact)s was added.") % {
-            "line": result.line_no,
-            "contact": result.contact,
-        }
-
-    def get_success_url_for(self, result: Any) -> str:
-        return self.segment.get_absolute_url()
-
-
-class SegmentLineEditView(ServiceFormView):
-    """Personalise one line (reference 2.3.5)."""
-
-    form_class = SegmentLineForm
-    template_name = "segments/segment_form.html"
-    write_capability = WRITE
-    sections = [
-        (
-            gettext_lazy("Line"),
-            ("template", "description", "salesperson", "date", "time", "language", "subject"),
-        ),
-        (
-            gettext_lazy("Details"),
-            (
-                "correspondence_type",
-                "cost",
-                "duration",
-                "information_flow",
-                "initiated_by",
-                "evaluation",
-                "attempt_failed",
-            ),
-        ),
-        (gettext_lazy("Campaign"), ("campaign", "campaign_target", "campaign_response")),
-    ]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"])
-        self.line = _line_or_404(self.segment, kwargs["line_no"])
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        return _("Segment %(no)s, line %(line)s: %(contact)s") % {
-            "no": self.segment.no,
-            "line": self.line.line_no,
-            "contact": self.line.contact or "",
-        }
-
-    @property
-    def cancel_url(self) -> str:  # type: ignore[override]
-        return self.segment.get_absolute_url()
-
-    def get_initial(self) -> dict[str, Any]:
-        return line_initial(self.line)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["fill_url"] = reverse(
-            "segments:segment-line-fill", args=[self.segment.no, self.line.line_no]
-        )
-        return context
-
-    def perform(self, form: SegmentLineForm) -> SegmentLine:
-        changes = form.service_values()
-        if not changes:  # nothing changed: nothing to lock or save
-            return self.line
-        return services.segment_line_update(actor=self.request.user, line=self.line, **changes)
-
-    def success_message(self, result: Any) -> str:
-        return _("Line %(line)s was saved.") % {"line": result.line_no}
-
-    def get_success_url_for(self, result: Any) -> str:
-        return self.segment.get_absolute_url()
-
-
-class SegmentLineDeleteView(ServiceDeleteView):
-    """Remove a line by hand (a criteria action: Go back restores it with its values)."""
-
-    write_capability = WRITE
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"])
-        self.line = _line_or_404(self.segment, kwargs["line_no"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self) -> SegmentLine:
-        return self.line
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            cancel_url=self.segment.get_absolute_url(),
-            question=_("Remove line %(line)s (%(contact)s) from segment %(no)s?")
-            % {
-                "line": self.line.line_no,
-                "contact": self.line.contact or "",
-                "no": self.segment.no,
-            },
-        )
-        return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            services.segment_line_delete(actor=request.user, line=self.line)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Line %(line)s was removed.") % {"line": self.line.line_no})
-        return HttpResponseRedirect(self.segment.get_absolute_url())
 
 
 class SegmentFillView(View):
@@ -628,13 +287,13 @@ class SegmentFillView(View):
     saving will (before anything is saved). `no` given: the edit page's form."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"]) if "no" in kwargs else None
+        require_write(request)
+        self.segment = segment_or_404(kwargs["no"]) if "no" in kwargs else None
         return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = SegmentForm()
-        values = header_fill(_posted_values(form, request.POST), self.segment)
+        values = header_fill(posted_values(form, request.POST), self.segment)
         filled = SegmentForm(initial=values)
         if self.segment is not None:
             filled.fields["no"].disabled = True
@@ -645,168 +304,7 @@ class SegmentFillView(View):
         else:
             fill_url = reverse("segments:segment-fill")
             cancel_url = reverse("segments:segment-list")
-        return _render_fields(request, filled, SegmentEditView.sections, fill_url, cancel_url)
-
-
-def _render_fields(
-    request: HttpRequest, form: Any, sections: Any, fill_url: str, cancel_url: str
-) -> HttpResponse:
-    """The form's fields again, and (out of band) its plain Save button in place of an
-    update-lines question that was showing: that question was about the values before."""
-    context = {
-        "form": form,
-        "fill_url": fill_url,
-        "cancel_url": cancel_url,
-        "submit_label": ServiceFormView.submit_label,
-        "sections": [
-            {"title": title, "fields": [form[name] for name in names if name in form.fields]}
-            for title, names in sections
-        ],
-    }
-    return render(request, "segments/_form_fill.html", context)
-
-
-class _LineRowMixin:
-    """One line of the segment card, edited in place (UI.md's ListPart): the line's row, its
-    editor row, the save of the changed fields and the template fill. Marketing only (403
-    before anything is looked up); the line must belong to the segment (404)."""
-
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require_write(request)
-        self.segment = _segment_or_404(kwargs["no"])
-        self.line = _line_or_404(self.segment, kwargs["line_no"])
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-    def row(self, *, status: int = 200) -> HttpResponse:
-        line = selectors.segment_lines(self.segment).filter(pk=self.line.pk).first()
-        if line is None:  # removed meanwhile
-            return HttpResponse("", status=status)
-        return render(
-            self.request,
-            "segments/lines/_line.html",
-            {"object": self.segment, "line": line, "can_write": True},
-            status=status,
-        )
-
-    def editor(
-        self, form: SegmentLineRowForm, *, status: int = 200, focus: str = ""
-    ) -> HttpResponse:
-        fill_url = reverse("segments:segment-line-fill", args=[self.segment.no, self.line.line_no])
-        form.fields["template"].widget.attrs.update(
-            {
-                "hx-post": f"{fill_url}?row=1",
-                "hx-trigger": "change",
-                "hx-include": f"#{form.form_id}",
-                "hx-target": f"#line-{self.line.line_no}",
-                "hx-swap": "outerHTML",
-            }
-        )
-        return render(
-            self.request,
-            "segments/lines/_line_editor.html",
-            {
-                "object": self.segment,
-                "line": self.line,
-                "form": form,
-                "row_fields": [form[name] for name in form.ROW],
-                "focus": focus,
-            },
-            status=status,
-        )
-
-    def row_form(self, **kwargs: Any) -> SegmentLineRowForm:
-        return SegmentLineRowForm(
-            line_no=self.line.line_no, initial=line_initial(self.line), **kwargs
-        )
-
-
-class SegmentLineRowView(_LineRowMixin, View):
-    """GET: the line's row (Cancel in the editor). Without htmx: the segment card."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request, "htmx", False):
-            return HttpResponseRedirect(self.segment.get_absolute_url())
-        return self.row()
-
-
-class SegmentLineRowEditView(_LineRowMixin, View):
-    """GET: the editor row of one line. POST: save the fields that changed (only those reach
-    the service), answer the line's row again; errors stand next to their field in the
-    editor row. Without htmx: GET opens the line's own page, POST returns to the card."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request, "htmx", False):
-            return HttpResponseRedirect(
-                reverse("segments:segment-line-edit", args=[self.segment.no, self.line.line_no])
-            )
-        return self.editor(self.row_form())
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        htmx = bool(getattr(request, "htmx", False))
-        form = self.row_form(data=request.POST)
-        if form.is_valid():
-            changes = form.service_values()
-            try:
-                if changes:  # nothing changed: nothing to lock or save
-                    services.segment_line_update(actor=request.user, line=self.line, **changes)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                if not htmx:
-                    messages.success(
-                        request, _("Line %(line)s was saved.") % {"line": self.line.line_no}
-                    )
-                    return HttpResponseRedirect(self.segment.get_absolute_url())
-                response = self.row()
-                if changes:
-                    response["HX-Trigger"] = "segment-lines-changed"
-                return response
-        if not htmx:
-            return self.page_with_errors(form)
-        return self.editor(form)
-
-    def page_with_errors(self, row: SegmentLineRowForm) -> HttpResponse:
-        """Without htmx a refused row save shows the line's own page (a whole page, not a
-        fragment), with what was typed and the errors next to their fields."""
-        data: dict[str, Any] = {
-            name: "" if value is None else value for name, value in line_initial(self.line).items()
-        }
-        data.update({name: row.data.get(name, "") for name in row.ROW})
-        form = SegmentLineForm(data=data, initial=line_initial(self.line))
-        form.is_valid()
-        for name, errors in row.errors.items():
-            for error in errors:
-                if error not in list(form.errors.get(name, [])):
-                    form.add_error(name if name in form.fields else None, error)
-        if hasattr(form, "mark_invalid_fields"):
-            form.mark_invalid_fields()
-        page = SegmentLineEditView()
-        page.setup(self.request, no=self.segment.no, line_no=self.line.line_no)
-        page.segment, page.line = self.segment, self.line
-        return page.render_to_response(page.get_context_data(form=form), status=422)
-
-
-class SegmentLineRowFillView(_LineRowMixin, View):
-    """htmx: after another template was chosen, the line's editor (`row=1`) or the fields of
-    the line's own page again, filled from the template as saving will (nothing is saved)."""
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.GET.get("row"):
-            form = self.row_form()
-            values = line_fill(self.line, {**form.initial, **_posted_values(form, request.POST)})
-            filled = SegmentLineRowForm(line_no=self.line.line_no, initial=values)
-            return self.editor(filled, focus=filled["template"].auto_id)
-        full = SegmentLineForm()
-        values = line_fill(self.line, _posted_values(full, request.POST))
-        return _render_fields(
-            request,
-            SegmentLineForm(initial=values),
-            SegmentLineEditView.sections,
-            reverse("segments:segment-line-fill", args=[self.segment.no, self.line.line_no]),
-            self.segment.get_absolute_url(),
-        )
+        return render_fields(request, filled, SegmentEditView.sections, fill_url, cancel_url)
 
 
 urlpatterns: list[URLPattern] = [
@@ -817,30 +315,4 @@ urlpatterns: list[URLPattern] = [
     path("segments/<str:no>/edit/", SegmentEditView.as_view(), name="segment-edit"),
     path("segments/<str:no>/edit/fill/", SegmentFillView.as_view(), name="segment-edit-fill"),
     path("segments/<str:no>/delete/", SegmentDeleteView.as_view(), name="segment-delete"),
-    path("segments/<str:no>/lines/new/", SegmentLineAddView.as_view(), name="segment-line-add"),
-    path(
-        "segments/<str:no>/lines/<int:line_no>/edit/",
-        SegmentLineEditView.as_view(),
-        name="segment-line-edit",
-    ),
-    path(
-        "segments/<str:no>/lines/<int:line_no>/row/",
-        SegmentLineRowView.as_view(),
-        name="segment-line-row",
-    ),
-    path(
-        "segments/<str:no>/lines/<int:line_no>/row/edit/",
-        SegmentLineRowEditView.as_view(),
-        name="segment-line-row-edit",
-    ),
-    path(
-        "segments/<str:no>/lines/<int:line_no>/fill/",
-        SegmentLineRowFillView.as_view(),
-        name="segment-line-fill",
-    ),
-    path(
-        "segments/<str:no>/lines/<int:line_no>/delete/",
-        SegmentLineDeleteView.as_view(),
-        name="segment-line-delete",
-    ),
 ]

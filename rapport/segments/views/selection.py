@@ -2,7 +2,7 @@
 Reduce and Refine contacts (a fieldset per filter section, the options, **Preview** showing the
 counts without writing, **OK** running it), Go back (with a confirmation naming the action),
 the criteria actions of a segment, Save criteria, Reuse criteria, Reuse a logged segment, and
-the saved segment criteria list. Every change goes through `rapport.segments.selection`; a
+the saved segment criteria list. Every change goes through `rapport.segments.services`; a
 refused operation is shown on the form (a bad filter next to its field), never as an error
 page. Changes need the MARKETING capability."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from rapport.core import permissions
-from rapport.core.errors import DomainError, NotFoundError
+from rapport.core.errors import DomainError
 from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import CapabilityRequiredMixin, Column, ObjectListView, add_domain_error
-from rapport.segments import selection, selectors
+from rapport.segments import selectors, services
 from rapport.segments.choices import CriteriaAction
 from rapport.segments.models import LoggedSegment, SavedSegmentCriteria, Segment
+from rapport.segments.views.base import WRITE, segment_or_404
 
-WRITE = permissions.MARKETING
 TEMPLATES = "segments/selection"
 
 SYNTAX_HELP = gettext_lazy(
@@ -52,7 +52,7 @@ class CriteriaForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields: dict[str, forms.Field] = {}
-        for section_name, section in selection.SECTIONS.items():
+        for section_name, section in services.SECTIONS.items():
             for name, spec in section.fields.items():
                 help_text = spec.help_text()  # options: their captions
                 if spec.kind == "date":
@@ -71,7 +71,7 @@ class CriteriaForm(BootstrapFormMixin, forms.Form):
     def filters(self) -> dict[str, dict[str, str]]:
         data = self.cleaned_data
         filters: dict[str, dict[str, str]] = {}
-        for section_name, section in selection.SECTIONS.items():
+        for section_name, section in services.SECTIONS.items():
             for name in section.fields:
                 value = (data.get(_field_name(section_name, name)) or "").strip()
                 if value:
@@ -89,7 +89,7 @@ class CriteriaForm(BootstrapFormMixin, forms.Form):
                 "help": section.help,
                 "fields": [self[_field_name(section_name, name)] for name in section.fields],
             }
-            for section_name, section in selection.SECTIONS.items()
+            for section_name, section in services.SECTIONS.items()
         ]
 
     def option_fields(self) -> list[forms.BoundField]:
@@ -192,10 +192,7 @@ class SegmentMixin:
 
     @cached_property
     def segment(self) -> Segment:
-        try:
-            return selectors.segment_get(self.kwargs["no"])
-        except NotFoundError as error:
-            raise Http404(error.message) from error
+        return segment_or_404(self.kwargs["no"])
 
     def segment_url(self) -> str:
         return self.segment.get_absolute_url()
@@ -215,7 +212,7 @@ class CriteriaRequestView(SegmentMixin, CapabilityRequiredMixin, generic.FormVie
     title: Any = ""
     action: str = ""
 
-    def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
+    def run(self, form: CriteriaForm, *, dry_run: bool) -> services.SelectionResult:
         raise NotImplementedError  # pragma: no cover
 
     def form_valid(self, form: CriteriaForm) -> HttpResponse:  # type: ignore[override]
@@ -245,8 +242,8 @@ class AddContactsView(CriteriaRequestView):
     title = gettext_lazy("Add contacts to segment %(no)s")
     action = CriteriaAction.ADD
 
-    def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
-        return selection.segment_add_contacts(
+    def run(self, form: CriteriaForm, *, dry_run: bool) -> services.SelectionResult:
+        return services.segment_add_contacts(
             actor=self.request.user,
             segment=self.segment,
             filters=form.filters(),
@@ -260,8 +257,8 @@ class ReduceContactsView(CriteriaRequestView):
     title = gettext_lazy("Reduce contacts of segment %(no)s")
     action = CriteriaAction.REDUCE
 
-    def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
-        return selection.segment_reduce_contacts(
+    def run(self, form: CriteriaForm, *, dry_run: bool) -> services.SelectionResult:
+        return services.segment_reduce_contacts(
             actor=self.request.user,
             segment=self.segment,
             filters=form.filters(),
@@ -275,8 +272,8 @@ class RefineContactsView(CriteriaRequestView):
     title = gettext_lazy("Refine contacts of segment %(no)s")
     action = CriteriaAction.REFINE
 
-    def run(self, form: CriteriaForm, *, dry_run: bool) -> selection.SelectionResult:
-        return selection.segment_refine_contacts(
+    def run(self, form: CriteriaForm, *, dry_run: bool) -> services.SelectionResult:
+        return services.segment_refine_contacts(
             actor=self.request.user,
             segment=self.segment,
             filters=form.filters(),
@@ -297,7 +294,7 @@ class GoBackView(SegmentMixin, CapabilityRequiredMixin, generic.TemplateView):
         context.update(
             last=last,
             question=_("This will undo the last criteria action (%(action)s). Continue?")
-            % {"action": selection.criteria_action_label(last)}
+            % {"action": services.criteria_action_label(last)}
             if last
             else "",
         )
@@ -305,7 +302,7 @@ class GoBackView(SegmentMixin, CapabilityRequiredMixin, generic.TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            result = selection.segment_go_back(actor=request.user, segment=self.segment)
+            result = services.segment_go_back(actor=request.user, segment=self.segment)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -338,7 +335,7 @@ class CriteriaActionsView(SegmentMixin, generic.TemplateView):
         }
         rows = []
         for action in actions:
-            filters = selection.describe_filters(action.filters)
+            filters = services.describe_filters(action.filters)
             if action.logged_segment_entry_no:
                 filters = [_("Logged segment %(no)s") % {"no": action.logged_segment_entry_no}]
             rows.append(
@@ -373,7 +370,7 @@ class SaveCriteriaView(SegmentMixin, CapabilityRequiredMixin, generic.FormView):
 
     def form_valid(self, form: SaveCriteriaForm) -> HttpResponse:  # type: ignore[override]
         try:
-            saved = selection.segment_save_criteria(
+            saved = services.segment_save_criteria(
                 actor=self.request.user, segment=self.segment, **form.cleaned_data
             )
         except DomainError as error:
@@ -421,7 +418,7 @@ class ReuseCriteriaView(ConfirmedFormView):
 
     def form_valid(self, form: ReuseCriteriaForm) -> HttpResponse:  # type: ignore[override]
         try:
-            result = selection.segment_reuse_criteria(
+            result = services.segment_reuse_criteria(
                 actor=self.request.user,
                 segment=self.segment,
                 code=form.cleaned_data["criteria"].code,
@@ -455,7 +452,7 @@ class ReuseLoggedSegmentView(ConfirmedFormView):
 
     def form_valid(self, form: ReuseLoggedSegmentForm) -> HttpResponse:  # type: ignore[override]
         try:
-            result = selection.segment_reuse_logged_segment(
+            result = services.segment_reuse_logged_segment(
                 actor=self.request.user,
                 segment=self.segment,
                 logged_segment=form.cleaned_data["logged_segment"],

@@ -14,7 +14,7 @@ from rapport.core.models import User
 from rapport.interactions.choices import Evaluation
 from rapport.segments import selectors
 from rapport.segments.choices import FollowUpOutcome
-from rapport.segments.log import segment_log
+from rapport.segments.services import segment_log_start
 
 
 def _lines(count: int) -> str:
@@ -79,15 +79,17 @@ class Command(RapportCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = self._actor(options["user"])
         segment = selectors.segment_get(options["no"])
-        result = segment_log(
+        result = segment_log_start(
             actor=actor,
             segment=segment,
+            background=False,  # a terminal waits: even a big segment is logged at once
             follow_up=options["follow_up"],
             follow_up_outcome=options["follow_up_outcome"],
             follow_up_evaluation=options["evaluation"],
             follow_up_copy_setup=options["copy_setup"],
             dry_run=options["dry_run"],
-        )
+        ).result
+        assert result is not None
         count = result.no_of_interactions
         noun = "interaction" if count == 1 else "interactions"
         if result.dry_run:

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from rapport.core.management.base import RapportCommand
 from rapport.core.models import User
-from rapport.segments import selection, selectors
+from rapport.segments import selectors, services
 
 
 def parse_filters(values: list[str]) -> dict[str, dict[str, str]]:
@@ -31,7 +31,7 @@ def parse_filters(values: list[str]) -> dict[str, dict[str, str]]:
 class Command(RapportCommand):
     help = (
         "Add contacts to a segment by criteria (reference 2.4.1) and print the counts: added "
-        "and skipped per reason. Sections: " + ", ".join(selection.SECTIONS) + "."
+        "and skipped per reason. Sections: " + ", ".join(services.SECTIONS) + "."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,7 +66,7 @@ class Command(RapportCommand):
             if actor is None or not actor.is_active:
                 raise CommandError(f"There is no active user {options['user']!r}.")
         segment = selectors.segment_get(options["no"])
-        result = selection.segment_add_contacts(
+        result = services.segment_add_contacts(
             actor=actor,
             segment=segment,
             filters=parse_filters(options["filters"]),

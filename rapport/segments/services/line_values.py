@@ -1,4 +1,4 @@
-"""How a segment's lines get their values, in SQL (reference 2.3.3, 2.3.4): one statement
+"""The values of a segment's lines, in SQL (reference 2.3.3, 2.3.4): one statement
 for any number of lines, never one ORM object per line (ARCHITECTURE.md, performance rules).
 
 * `contact_line_values(segment)`: for each contact, the values a new line for it takes —
@@ -199,7 +199,8 @@ def insert_lines(
     return int(inserted)
 
 
-HISTORY_COPIED = (
+# The interaction values of a header, a line and a history row, as columns (reference 1.8).
+INTERACTION_COLUMNS = (
     "description",
     "campaign_id",
     "salesperson_id",
@@ -215,6 +216,10 @@ HISTORY_COPIED = (
     "initiated_by",
     "campaign_target",
     "campaign_response",
+)
+# What a history row keeps of a line: all of it.
+HISTORY_COPIED = (
+    *INTERACTION_COLUMNS,
     "line_no",
     "contact_id",
     "contact_company_id",

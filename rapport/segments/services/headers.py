@@ -1,11 +1,10 @@
-"""Business operations on segments (reference 2.3–2.6). Each is one transaction and raises a
-DomainError subclass with a user-facing message; nothing is saved when an operation is refused.
+"""The segment header (reference 2.3.1, 2.3.2): create, change (with the question whether
+the change goes to the lines, and the propagation), rebuild from a template, delete. Also who
+may work with segments and the segment lock every operation of the app takes first.
 
-This module holds the header and its lines (create, change with propagation to the lines,
-personalise a line, add or remove a line by hand, delete). Selecting contacts by criteria
-(`selection.py`) and logging (`logging.py`) are re-exported below: call everything from here.
-
-Who may do what: the administrator and marketing roles (capability MARKETING).
+Each operation is one transaction and raises a DomainError subclass with a user-facing
+message; nothing is saved when an operation is refused. Who may do what: the administrator and
+marketing roles (capability MARKETING).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.contacts import selectors as contact_selectors
-from rapport.contacts.models import Contact
 from rapport.core import permissions
 from rapport.core.errors import (
     ConflictError,
@@ -27,54 +25,20 @@ from rapport.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
-from rapport.interactions.log import clean_interaction_values
-from rapport.interactions.selectors import template_defaults_for
+from rapport.interactions.services import clean_interaction_values, template_defaults_apply
 from rapport.numbering.services import number_series_assign
-from rapport.segments.choices import CriteriaAction, HistoryAction
-from rapport.segments.lines import contact_line_values, insert_lines, record_history, refill_lines
-from rapport.segments.models import (
-    Segment,
-    SegmentCriteriaAction,
-    SegmentHistory,
-    SegmentLine,
-)
+from rapport.segments.models import LoggedSegment, Segment, SegmentHistory, SegmentLine
+from rapport.segments.services.line_values import INTERACTION_COLUMNS, refill_lines
 from rapport.setup.selectors import marketing_setup_get
 
-# The header fields a caller may set (reference 1.8).
-HEADER_FIELDS = (
-    "description",
-    "campaign",
-    "salesperson",
-    "template",
-    "language",
-    "subject",
-    "correspondence_type",
-    "cost",
-    "duration",
-    "date",
-    "information_flow",
-    "initiated_by",
-    "campaign_target",
-    "campaign_response",
+# The header fields a caller may set (reference 1.8): its interaction values, bar the group
+# (the template's).
+HEADER_FIELDS = tuple(
+    name.removesuffix("_id") for name in INTERACTION_COLUMNS if name != "group_id"
 )
-# The header fields whose change goes to the lines that use the header's template (2.3.2).
-PROPAGATING = (
-    "description",
-    "campaign",
-    "salesperson",
-    "template",
-    "subject",
-    "correspondence_type",
-    "cost",
-    "duration",
-    "date",
-    "information_flow",
-    "initiated_by",
-    "campaign_target",
-    "campaign_response",
-)
-# What a line may be given (reference 2.3.5).
-LINE_FIELDS = (*HEADER_FIELDS, "evaluation", "attempt_failed", "time")
+# The header fields whose change goes to the lines that use the header's template (2.3.2): all
+# but the language (each line has its contact's).
+PROPAGATING = tuple(name for name in HEADER_FIELDS if name != "language")
 # What choosing a template copies (reference 2.3.2, header rebuild).
 TEMPLATE_COPIED = (
     "group",
@@ -95,7 +59,9 @@ def check_may_segment(actor: Any) -> None:
         raise PermissionDeniedError(_("Your role does not allow working with segments."))
 
 
-def _clean(given: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+def clean_segment_values(given: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The interaction values of a header or line (`allowed` names them), cleaned; an unknown
+    field or a negative cost or duration is refused."""
     errors = ErrorCollector()
     for name in sorted(set(given) - set(allowed)):
         errors.add(name, _("Unknown field."))
@@ -124,19 +90,16 @@ def _apply_template_to_header(segment: Segment, *, campaign_given: bool) -> None
         segment.correspondence_type = ""
         segment.ignore_contact_corres_type = False
         return
-    defaults = template_defaults_for(template)
-    segment.group = template.group
-    segment.language = template.language_default
-    segment.cost = defaults.cost
-    segment.duration = defaults.duration
-    segment.information_flow = defaults.information_flow
-    segment.initiated_by = defaults.initiated_by
-    segment.campaign_target = defaults.campaign_target
-    segment.campaign_response = defaults.campaign_response
+    # The template's values (`template_defaults_apply`, no contact), but as the header takes
+    # them: its description stays, the correspondence type is the template's default as it
+    # is, and the template's campaign only when none is imposed.
+    template_defaults_apply(
+        segment, template, keep={"description", "campaign", "correspondence_type"}
+    )
     segment.correspondence_type = template.correspondence_type_default
     segment.ignore_contact_corres_type = template.ignore_contact_corres_type
-    if not campaign_given and segment.campaign is None and defaults.campaign is not None:
-        segment.campaign = defaults.campaign
+    if not campaign_given and segment.campaign is None and template.campaign is not None:
+        segment.campaign = template.campaign
     if segment.campaign is None:
         segment.campaign_target = segment.campaign_response = False
 
@@ -149,7 +112,7 @@ def segment_create(*, actor: Any, no: str = "", **fields: Any) -> Segment:
     date = the work date; a template fills the header from it, and the other fields given
     override it."""
     check_may_segment(actor)
-    cleaned = _clean(fields, HEADER_FIELDS)
+    cleaned = clean_segment_values(fields, HEADER_FIELDS)
     setup = marketing_setup_get()
     series_code = setup.segment_nos.code if setup.segment_nos else None
     typed = str(no or "").strip().upper()
@@ -179,7 +142,7 @@ def segment_create(*, actor: Any, no: str = "", **fields: Any) -> Segment:
         _apply_template_to_header(segment, campaign_given="campaign" in cleaned)
     for name, value in cleaned.items():
         setattr(segment, name, value)
-    _check_campaign_flags(segment)
+    check_campaign_flags(segment)
     try:
         with transaction.atomic():
             segment.save(force_insert=True)
@@ -191,8 +154,6 @@ def segment_create(*, actor: Any, no: str = "", **fields: Any) -> Segment:
 
 
 def _check_not_logged(number: str) -> None:
-    from rapport.segments.models import LoggedSegment
-
     if LoggedSegment.objects.filter(segment_no=number).exists():
         raise ValidationFailed(
             {
@@ -208,7 +169,8 @@ def _check_not_logged(number: str) -> None:
         )
 
 
-def _check_campaign_flags(target: Any) -> None:
+def check_campaign_flags(target: Any) -> None:
+    """Campaign target and response need a campaign (a header or a line)."""
     if target.campaign_id is None and (target.campaign_target or target.campaign_response):
         raise ValidationFailed(
             {
@@ -219,7 +181,9 @@ def _check_campaign_flags(target: Any) -> None:
         )
 
 
-def _lock(segment: Segment) -> Segment:
+def lock_segment(segment: Segment) -> Segment:
+    """`segment` again, locked until the transaction ends (every change of a segment, its lines
+    or its criteria takes this lock first); refused when it no longer exists."""
     try:
         return Segment.objects.select_for_update().get(pk=segment.pk)
     except Segment.DoesNotExist:
@@ -273,17 +237,11 @@ def segment_update(
     template (cost, duration, flow, initiated by, campaign flags, and per contact the language
     and correspondence type), as the header is; NAV leaves their cost and duration."""
     check_may_segment(actor)
-    current = _lock(segment)
-    cleaned = _clean(changes, HEADER_FIELDS)
+    current = lock_segment(segment)
+    cleaned = clean_segment_values(changes, HEADER_FIELDS)
     template_changed = "template" in cleaned and cleaned["template"] != current.template
     old_subject = current.subject
-    changed = {
-        name: value
-        for name, value in cleaned.items()
-        if name in PROPAGATING and getattr(current, name) != value
-    }
-    if "correspondence_type" in changed and not changed["correspondence_type"]:
-        del changed["correspondence_type"]  # only a non-blank default propagates
+    changed = _propagating_changes(current, cleaned)
     lines = affected_lines(current, template_changed=template_changed)
     count = lines.count() if changed else 0
     key = lines_question_key(
@@ -292,25 +250,20 @@ def segment_update(
     if count and (
         apply_to_lines is None or (answered_question is not None and answered_question != key)
     ):
-        question = ConflictError(
-            lines_question(
-                changed,
-                count,
-                new_template=cleaned.get("template"),
-                template_changed=template_changed,
-            ),
-            code="lines_affected",
-            details={"affected_lines": count},
+        raise _lines_affected(
+            changed,
+            count,
+            key,
+            new_template=cleaned.get("template"),
+            template_changed=template_changed,
         )
-        question.question_key = key  # type: ignore[attr-defined]
-        raise question
     for name, value in cleaned.items():
         setattr(current, name, value)
     if template_changed:
         _apply_template_to_header(current, campaign_given="campaign" in cleaned)
         for name in cleaned:  # what was given beside the template wins
             setattr(current, name, cleaned[name])
-    _check_campaign_flags(current)
+    check_campaign_flags(current)
     current.save()
     if count and apply_to_lines:
         _propagate(
@@ -318,6 +271,35 @@ def segment_update(
         )
     segment.refresh_from_db()
     return segment
+
+
+def _propagating_changes(current: Segment, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The changed header fields that go to the lines (a blank correspondence type does not:
+    only a non-blank default propagates)."""
+    changed = {
+        name: value
+        for name, value in cleaned.items()
+        if name in PROPAGATING and getattr(current, name) != value
+    }
+    if "correspondence_type" in changed and not changed["correspondence_type"]:
+        del changed["correspondence_type"]
+    return changed
+
+
+def _lines_affected(
+    changed: dict[str, Any], count: int, key: str, *, new_template: Any, template_changed: bool
+) -> ConflictError:
+    """The refusal that asks the update-lines question (409 `lines_affected`, with the count
+    and the question's key)."""
+    question = ConflictError(
+        lines_question(
+            changed, count, new_template=new_template, template_changed=template_changed
+        ),
+        code="lines_affected",
+        details={"affected_lines": count},
+    )
+    question.question_key = key  # type: ignore[attr-defined]
+    return question
 
 
 # How the update-lines question names a changed header field ("Update the description and the
@@ -407,202 +389,11 @@ def _column(name: str) -> str:
     return f"{name}_id" if name in _RELATIONS else name
 
 
-# ---------------------------------------------------------------------------------------------
-# Criteria actions (shared with selection.py)
-
-
-def start_criteria_action(
-    *,
-    actor: Any,
-    segment: Segment,
-    action: str,
-    filters: dict[str, Any] | None = None,
-    **options: Any,
-) -> SegmentCriteriaAction:
-    """Record the next criteria action of `segment` (its no. = the header's no. of criteria
-    actions + 1) and count it on the header. Call inside the operation's transaction."""
-    segment.no_of_criteria_actions += 1
-    Segment.objects.filter(pk=segment.pk).update(
-        no_of_criteria_actions=segment.no_of_criteria_actions
-    )
-    return SegmentCriteriaAction.objects.create(
-        segment=segment,
-        action_no=segment.no_of_criteria_actions,
-        action=action,
-        filters=filters or {},
-        created_by=actor,
-        **options,
-    )
-
-
-def remove_lines(
-    segment: Segment, lines: QuerySet[SegmentLine], *, action: SegmentCriteriaAction
-) -> int:
-    """Delete `lines` under the criteria action, keeping each whole in a history deletion
-    row (so going back restores it exactly). Two set-based statements."""
-    record_history(segment, lines, action_no=action.action_no, action=HistoryAction.DELETION)
-    removed, _details = SegmentLine.objects.filter(
-        pk__in=list(lines.values_list("pk", flat=True))
-    ).delete()
-    return int(removed)
-
-
-# ---------------------------------------------------------------------------------------------
-# Lines by hand (reference 2.4.3) and personalisation (2.3.5)
-
-
-@transaction.atomic
-def segment_line_add(*, actor: Any, segment: Segment, contact: Contact | str) -> SegmentLine:
-    """Add a line for `contact` by hand: recorded as a criteria action "Add a line" (so Go
-    back removes it), the line initialised from the header (reference 2.3.3)."""
-    check_may_segment(actor)
-    current = _lock(segment)
-    found = _contact(contact)
-    action = start_criteria_action(
-        actor=actor,
-        segment=current,
-        action=CriteriaAction.ADD_LINE,
-        filters={"contact": {"no": found.no}},
-        allow_existing=True,
-    )
-    inserted = insert_lines(
-        current, Contact.objects.filter(pk=found.pk), action_no=action.action_no
-    )
-    SegmentCriteriaAction.objects.filter(pk=action.pk).update(no_of_lines_inserted=inserted)
-    return current.lines.filter(action_no=action.action_no).order_by("-line_no").first()  # type: ignore[return-value]
-
-
-def _contact(contact: Contact | str) -> Contact:
-    if isinstance(contact, Contact):
-        return contact
-    key = str(contact or "").strip().upper()
-    found = Contact.objects.filter(no=key).first() if key and len(key) <= 20 else None
-    if found is None:
-        raise ValidationFailed({"contact": [_("There is no contact %(no)s.") % {"no": key[:20]}]})
-    return found
-
-
-@transaction.atomic
-def segment_line_delete(*, actor: Any, line: SegmentLine) -> None:
-    """Remove a line by hand: recorded as a criteria action "Remove a line", the line kept in
-    the history so Go back restores it with its per-line values."""
-    check_may_segment(actor)
-    current = _lock(line.segment)
-    action = start_criteria_action(
-        actor=actor,
-        segment=current,
-        action=CriteriaAction.REMOVE_LINE,
-        filters={"contact": {"no": line.contact.no}} if line.contact else {},
-    )
-    removed = remove_lines(current, current.lines.filter(pk=line.pk), action=action)
-    if not removed:
-        raise ConflictError(_("The line no longer exists."), code="not_found")
-    SegmentCriteriaAction.objects.filter(pk=action.pk).update(no_of_lines_removed=removed)
-
-
-@transaction.atomic
-def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> SegmentLine:
-    """Personalise one line (reference 2.3.5): any interaction field. Another template
-    refills the line from it (group, description only while blank, cost, duration, flow,
-    initiated by, campaign flags, language and correspondence type for the line's contact;
-    campaign = the header's if set, else the template's); what is given beside it wins. A
-    line with a template other than the header's is left alone by later header changes."""
-    check_may_segment(actor)
-    _lock(line.segment)
-    try:
-        current = SegmentLine.objects.select_for_update().get(pk=line.pk)
-    except SegmentLine.DoesNotExist:
-        raise ConflictError(_("The line no longer exists."), code="not_found") from None
-    cleaned = _clean(changes, LINE_FIELDS)
-    if "template" in cleaned and current.contact_id is None:
-        raise ValidationFailed(
-            {"template": [_("Choose a contact before giving the line its own template.")]}
-        )
-    template = cleaned.get("template", current.template)
-    if "template" in cleaned and template != current.template:
-        current.template = template
-        if template is None:
-            current.group = None
-        else:
-            defaults = template_defaults_for(
-                template,
-                current.contact,
-                previous_correspondence_type=current.correspondence_type,
-            )
-            current.group = template.group
-            if not current.description:
-                current.description = defaults.description
-            current.cost = defaults.cost
-            current.duration = defaults.duration
-            current.information_flow = defaults.information_flow
-            current.initiated_by = defaults.initiated_by
-            current.campaign_target = defaults.campaign_target
-            current.campaign_response = defaults.campaign_response
-            current.correspondence_type = defaults.correspondence_type
-            current.language = _language(defaults.language_code)
-            current.campaign = line.segment.campaign or defaults.campaign
-    for name, value in cleaned.items():
-        setattr(current, name, value)
-    _check_campaign_flags(current)
-    current.save()
-    return current
-
-
-def _language(code: str) -> Any:
-    from rapport.contacts.models import Language
-
-    return Language.objects.filter(code=code).first() if code else None
-
-
 @transaction.atomic
 def segment_delete(*, actor: Any, segment: Segment) -> None:
     """Delete a segment with its lines, criteria actions and history (reference 1.8)."""
     check_may_segment(actor)
-    current = _lock(segment)
+    current = lock_segment(segment)
     SegmentHistory.objects.filter(segment=current).delete()
     SegmentLine.objects.filter(segment=current).delete()
     current.delete()
-
-
-__all__ = [
-    "HEADER_FIELDS",
-    "LINE_FIELDS",
-    "affected_lines",
-    "check_may_segment",
-    "contact_line_values",
-    "remove_lines",
-    "segment_create",
-    "segment_delete",
-    "segment_line_add",
-    "segment_line_delete",
-    "segment_line_update",
-    "segment_update",
-    "start_criteria_action",
-]
-
-
-# Selecting contacts (`selection.py`) and logging (`log.py`) build on this module; their
-# operations are called from here too, looked up when first used (importing them here would be
-# circular).
-_ELSEWHERE = {
-    "logged_segment_cancel": "log",
-    "logged_segment_uncancel": "log",
-    "logged_segments_delete_canceled": "log",
-    "segment_log": "log",
-    "segment_add_contacts": "selection",
-    "segment_go_back": "selection",
-    "segment_reduce_contacts": "selection",
-    "segment_refine_contacts": "selection",
-    "segment_reuse_criteria": "selection",
-    "segment_reuse_logged_segment": "selection",
-    "segment_save_criteria": "selection",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _ELSEWHERE.get(name)
-    if module is None:
-        raise AttributeError(name)
-    import importlib
-
-    return getattr(importlib.import_module(f"rapport.segments.{module}"), name)

@@ -1,4 +1,4 @@
-"""Logging a segment (reference 2.5) and the logged segments (1.12, 2.6).
+"""Logging a segment (reference 2.5); the logged segments it leaves are `logged.py`'s.
 
 `segment_log` turns every line with a contact into one interaction log entry, registers a
 `LoggedSegment`, makes one campaign entry per campaign its lines use, deletes the segment and,
@@ -22,8 +22,8 @@ Where Rapport differs from NAV on purpose (for docs/differences.md):
 * Its description is cut to 100 characters (NAV: 50).
 * The interactions share one read-only copy of each template language's attachment they use
   (NAV marks the shared line attachment read-only).
-* Cancel and un-cancel are two operations (NAV toggles); asking for the state a logged segment
-  is in changes nothing.
+* A segment of `BACKGROUND_THRESHOLD` lines with a contact or more is logged by a background
+  task when the page or the API asks (`segment_log_start`); the command line logs it at once.
 """
 
 from __future__ import annotations
@@ -32,32 +32,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Min, Q, QuerySet
+from django.tasks import TaskResult
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Campaign, CampaignEntry
 from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, Salesperson
+from rapport.core.entry_numbers import highest_number, lock_numbers
 from rapport.core.errors import ConflictError, ValidationFailed
 from rapport.interactions.choices import Evaluation
-from rapport.interactions.log import _read_only_copy, lock_entry_numbers
 from rapport.interactions.models import (
     DESCRIPTION_LENGTH,
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
+from rapport.interactions.services import attachment_read_only_copy, lock_entry_numbers
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import (
     LoggedSegment,
-    SavedSegmentCriteriaAction,
     Segment,
-    SegmentCriteriaAction,
     SegmentLine,
 )
-from rapport.segments.services import check_may_segment, segment_create, segment_delete
+from rapport.segments.services.headers import (
+    check_may_segment,
+    lock_segment,
+    segment_create,
+    segment_delete,
+)
+from rapport.segments.services.reuse import segment_reuse_logged_segment
+from rapport.segments.tasks import enqueue_segment_log
 from rapport.setup.selectors import marketing_setup_get
 
 MAX_LINE_ERRORS = 10
@@ -108,17 +114,6 @@ class LogResult:
 
 # ---------------------------------------------------------------------------------------------
 # Checks
-
-
-def _lock_segment(segment: Segment) -> Segment:
-    try:
-        return Segment.objects.select_for_update().get(pk=segment.pk)
-    except Segment.DoesNotExist:
-        raise ConflictError(
-            _("Segment %(no)s no longer exists (it may have been logged meanwhile).")
-            % {"no": segment.no},
-            code="not_found",
-        ) from None
 
 
 def _follow_up_filter(outcome: str, evaluation: str | None) -> Q:
@@ -250,17 +245,39 @@ def _check_segment(segment: Segment) -> tuple[QuerySet[SegmentLine], int]:
 # Writing
 
 
-def _advisory_lock(key: int) -> None:
-    if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions are serial already
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+def _would_log(
+    segment: Segment,
+    lines: QuerySet[SegmentLine],
+    count: int,
+    campaigns: list[str],
+    follow_up_filter: Q | None,
+) -> LogResult:
+    """What a dry run answers: the count, the campaigns, and the lines the follow-up segment
+    would get (`follow_up_filter`; None: no follow-up)."""
+    return LogResult(
+        segment_no=segment.no,
+        no_of_interactions=count,
+        follow_up_lines=lines.filter(follow_up_filter).count()
+        if follow_up_filter is not None
+        else 0,
+        dry_run=True,
+        campaigns=campaigns,
+    )
+
+
+def _campaign_nos(lines: QuerySet[SegmentLine]) -> list[str]:
+    """The nos. of the campaigns the lines use, in order."""
+    return list(
+        Campaign.objects.filter(pk__in=lines.filter(campaign__isnull=False).values("campaign_id"))
+        .order_by("no")
+        .values_list("no", flat=True)
+    )
 
 
 def _create_logged_segment(actor: Any, segment: Segment) -> LoggedSegment:
-    _advisory_lock(LOGGED_SEGMENT_NO_LOCK)
-    highest = LoggedSegment.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    lock_numbers(LOGGED_SEGMENT_NO_LOCK)
     return LoggedSegment.objects.create(
-        entry_no=highest + 1,
+        entry_no=highest_number(LoggedSegment) + 1,
         segment_no=segment.no,
         description=segment.description,
         creation_date=timezone.localdate(),  # NAV: TODAY, not the work date
@@ -324,7 +341,7 @@ def _attachments(lines: QuerySet[SegmentLine]) -> dict[tuple[int, int], int]:
     for row in rows:
         key = (row.template_id, row.language_id)
         if key in pairs:
-            copy = _read_only_copy(row.attachment)
+            copy = attachment_read_only_copy(row.attachment)
             assert copy is not None
             copies[key] = copy.pk
     return copies
@@ -394,7 +411,7 @@ def _insert_interactions(
     e-mail/fax correspondence type is cleared for a contact without an e-mail address/fax
     no. (reference 2.1.4)."""
     lock_entry_numbers()
-    highest = InteractionLogEntry.objects.aggregate(highest=Max("entry_no"))["highest"] or 0
+    highest = highest_number(InteractionLogEntry)
     entry_case, entry_params = _case(
         "l.campaign_id", {key: entry.pk for key, entry in campaign_entries.items()}
     )
@@ -450,8 +467,6 @@ def _create_follow_up(
 ) -> Segment:
     """Reference 2.5 step 8: a new segment numbered from Segment Nos. with the contacts of the
     logged segment (Reuse logged segment), limited to the outcome asked for."""
-    from rapport.segments.selection import segment_reuse_logged_segment
-
     fields: dict[str, Any] = {
         "description": (_("Follow-up on segment %(no)s") % {"no": old.no})[:DESCRIPTION_LENGTH],
         "campaign": old.campaign,
@@ -508,26 +523,12 @@ def segment_log(
     if follow_up:
         _check_options(outcome, follow_up_evaluation)
         _check_follow_up_setup()
-    current = _lock_segment(segment)
+    current = lock_segment(segment)
     lines, count = _check_segment(current)
-    campaigns = list(
-        Campaign.objects.filter(pk__in=lines.filter(campaign__isnull=False).values("campaign_id"))
-        .order_by("no")
-        .values_list("no", flat=True)
-    )
+    campaigns = _campaign_nos(lines)
     if dry_run:
-        follow_up_lines = (
-            lines.filter(_follow_up_filter(outcome, follow_up_evaluation)).count()
-            if follow_up
-            else 0
-        )
-        return LogResult(
-            segment_no=current.no,
-            no_of_interactions=count,
-            follow_up_lines=follow_up_lines,
-            dry_run=True,
-            campaigns=campaigns,
-        )
+        follow_up_filter = _follow_up_filter(outcome, follow_up_evaluation) if follow_up else None
+        return _would_log(current, lines, count, campaigns, follow_up_filter)
     logged = _create_logged_segment(actor, current)
     attachments = _attachments(lines)
     campaign_entries = _campaign_entries(actor, current, lines, logged)
@@ -553,141 +554,40 @@ def segment_log(
 
 
 def segment_log_runs_in_background(segment: Segment) -> bool:
-    """Whether logging `segment` is big enough to run as a background task."""
-    return (
+    """Whether logging `segment` is big enough to run as a background task (it has
+    `BACKGROUND_THRESHOLD` lines with a contact or more)."""
+    return runs_in_background(
         SegmentLine.objects.filter(segment=segment, contact__isnull=False).count()
-        >= BACKGROUND_THRESHOLD
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Logged segments (reference 1.12, 2.6)
+def runs_in_background(no_of_interactions: int) -> bool:
+    """Whether a log of `no_of_interactions` interactions runs as a background task."""
+    return no_of_interactions >= BACKGROUND_THRESHOLD
 
 
-def logged_segments() -> QuerySet[LoggedSegment]:
-    """Logged segments with `no_of_interactions`: NAV's FlowField, the number of its
-    interactions whose Canceled equals the logged segment's — a subquery in the same query."""
-    counted = (
-        InteractionLogEntry.objects.filter(
-            logged_segment_entry_no=OuterRef("entry_no"),
-            canceled=OuterRef("canceled"),
-            postponed=False,
-        )
-        .order_by()
-        .values("logged_segment_entry_no")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        LoggedSegment.objects.select_related("user")
-        .annotate(
-            no_of_interactions=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-        )
-        .order_by("-entry_no")
-    )
+@dataclass
+class LogStart:
+    """What `segment_log_start` did: logged the segment (`result`) or queued it (`job`)."""
+
+    result: LogResult | None = None
+    job: TaskResult | None = None
 
 
-def logged_segment_interactions(logged_segment: LoggedSegment) -> QuerySet[InteractionLogEntry]:
-    """The interactions logged with `logged_segment`, in entry order."""
-    return (
-        InteractionLogEntry.objects.filter(
-            logged_segment_entry_no=logged_segment.entry_no, postponed=False
-        )
-        .select_related("contact", "salesperson", "template", "campaign")
-        .order_by("entry_no")
-    )
-
-
-def _lock_logged(logged_segment: LoggedSegment) -> LoggedSegment:
-    try:
-        return LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
-    except LoggedSegment.DoesNotExist:
-        raise ConflictError(
-            _("Logged segment %(no)s no longer exists.") % {"no": logged_segment.entry_no},
-            code="not_found",
-        ) from None
-
-
-def _set_canceled(actor: Any, logged_segment: LoggedSegment, canceled: bool) -> LoggedSegment:
-    check_may_segment(actor)
-    current = _lock_logged(logged_segment)
-    if current.canceled != canceled:
-        LoggedSegment.objects.filter(pk=current.pk).update(canceled=canceled)
-        CampaignEntry.objects.filter(register_no=current.entry_no).update(canceled=canceled)
-        InteractionLogEntry.objects.filter(
-            logged_segment_entry_no=current.entry_no, postponed=False
-        ).update(canceled=canceled, modified_at=timezone.now())
-    logged_segment.refresh_from_db()
-    return logged_segment
-
-
-@transaction.atomic
-def logged_segment_cancel(*, actor: Any, logged_segment: LoggedSegment) -> LoggedSegment:
-    """Cancel a logged segment (reference 2.6): it, its campaign entries and all its
-    interactions are marked canceled (three set-based updates; nothing is deleted). Its
-    interactions cannot be un-canceled one by one while it is canceled. A canceled logged
-    segment stays as it is."""
-    return _set_canceled(actor, logged_segment, True)
-
-
-@transaction.atomic
-def logged_segment_uncancel(*, actor: Any, logged_segment: LoggedSegment) -> LoggedSegment:
-    """Un-cancel a logged segment (reference 2.6): it, its campaign entries and all its
-    interactions are no longer canceled. A logged segment that is not canceled stays as it
-    is."""
-    return _set_canceled(actor, logged_segment, False)
-
-
-def _canceled_logged_segments(entry_no: Any, segment_no: Any) -> QuerySet[LoggedSegment]:
-    found = LoggedSegment.objects.filter(canceled=True)
-    if entry_no not in (None, ""):
-        try:
-            found = found.filter(entry_no=int(entry_no))
-        except (TypeError, ValueError):
-            raise ValidationFailed({"entry_no": [_("An entry no. is a whole number.")]}) from None
-    if segment_no not in (None, ""):
-        found = found.filter(segment_no=str(segment_no).strip().upper()[:20])
-    return found
-
-
-@transaction.atomic
-def logged_segments_delete_canceled(
-    *, actor: Any, entry_no: Any = None, segment_no: Any = None, dry_run: bool = False
-) -> int:
-    """Delete the canceled logged segments that match (reference 2.6, report 5191; all
-    canceled ones without filters), keeping their interactions and campaign entries: their
-    link to it (logged segment entry no., register no.) is cleared, the interactions keep their
-    segment no. Never a logged segment that is not canceled. Returns how many (`dry_run`:
-    would be) deleted."""
-    check_may_segment(actor)
-    found = _canceled_logged_segments(entry_no, segment_no)
-    numbers = list(found.select_for_update().values_list("entry_no", flat=True))
-    if dry_run or not numbers:
-        return len(numbers)
-    InteractionLogEntry.objects.filter(logged_segment_entry_no__in=numbers).update(
-        logged_segment_entry_no=None
-    )
-    CampaignEntry.objects.filter(register_no__in=numbers).update(register_no=None)
-    # Criteria that reused these logged segments must not replay a later one that gets the
-    # same entry no. (numbers are highest + 1): they now refuse, saying it no longer exists.
-    SegmentCriteriaAction.objects.filter(logged_segment_entry_no__in=numbers).update(
-        logged_segment_entry_no=None
-    )
-    SavedSegmentCriteriaAction.objects.filter(logged_segment_entry_no__in=numbers).update(
-        logged_segment_entry_no=None
-    )
-    LoggedSegment.objects.filter(entry_no__in=numbers, canceled=True).delete()
-    return len(numbers)
-
-
-__all__ = [
-    "BACKGROUND_THRESHOLD",
-    "LogResult",
-    "logged_segment_cancel",
-    "logged_segment_interactions",
-    "logged_segment_uncancel",
-    "logged_segments",
-    "logged_segments_delete_canceled",
-    "segment_log",
-    "segment_log_runs_in_background",
-]
+def segment_log_start(
+    *,
+    actor: Any,
+    segment: Segment,
+    dry_run: bool = False,
+    background: bool = True,
+    **options: Any,
+) -> LogStart:
+    """Log `segment` now, or queue it as a background task when it is big
+    (`segment_log_runs_in_background`) and the caller can follow a job (`background`: the page
+    and the API; the command line waits, so it logs at once). The options are `segment_log`'s;
+    a dry run always runs now. Queuing checks only the role: the task runs every other check
+    and answers a refusal as its result."""
+    if background and not dry_run and segment_log_runs_in_background(segment):
+        check_may_segment(actor)
+        return LogStart(job=enqueue_segment_log(actor=actor, segment=segment, **options))
+    return LogStart(result=segment_log(actor=actor, segment=segment, dry_run=dry_run, **options))
