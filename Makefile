@@ -146,4 +146,4 @@ messages: install
 	 echo "Untranslated Dutch texts: $$left (0 or 1 = complete; the header counts as one)"
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles $(ARTIFACTS)
+	rm -rf $(VENV) node_modules staticfiles $(ARTIFACTS) .import_linter_cache

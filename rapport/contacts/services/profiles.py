@@ -73,13 +73,20 @@ def _clean_answers(
             errors[f"answers.{index}.answer"] = next(iter(error.fields().values()))
             continue
         line_no = item.get("line_no")
-        if line_no not in (None, ""):
+        if line_no == "":
+            line_no = None  # a blank line no. is a new answer, as an absent one
+        if line_no is not None:
             try:
+                if isinstance(line_no, bool):
+                    raise TypeError
                 line_no = int(line_no)
             except (TypeError, ValueError):
                 errors[f"answers.{index}.line_no"] = [_("A line no. is a whole number.")]
                 continue
-            if line_no < 1 or line_no in keep:
+            if line_no < 1:
+                errors[f"answers.{index}.line_no"] = [_("A line no. must be at least 1.")]
+                continue
+            if line_no in keep:
                 errors[f"answers.{index}.line_no"] = [
                     _("Line no. %(no)s is used twice.") % {"no": line_no}
                 ]

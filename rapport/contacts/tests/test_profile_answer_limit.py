@@ -48,3 +48,27 @@ def test_profile_questionnaire_answers_are_capped(admin_client, api_client):
     assert page.status_code == 200
     assert "A profile questionnaire has at most 100 answers, not 150." in page.content.decode()
     assert not ProfileQuestionnaire.objects.filter(code="COLOUR").exists()
+
+
+@pytest.mark.django_db
+def test_a_blank_line_no_is_a_new_answer_and_a_line_no_below_1_is_refused():
+    questionnaire = services.profile_questionnaire_save(
+        questionnaire=None, code="SIZE", description="Size", answer_texts=["Small"]
+    )
+    services.profile_questionnaire_set_answers(
+        questionnaire=questionnaire,
+        answers=[{"line_no": 10000, "answer": "Small"}, {"line_no": "", "answer": "Large"}],
+    )
+    rows = list(questionnaire.answers.order_by("line_no").values_list("line_no", "answer"))
+    assert rows == [(10000, "Small"), (20000, "Large")]
+
+    for bad, message in (
+        (0, "A line no. must be at least 1."),
+        (True, "A line no. is a whole number."),
+    ):
+        with pytest.raises(ValidationFailed) as failure:
+            services.profile_questionnaire_set_answers(
+                questionnaire=questionnaire, answers=[{"line_no": bad, "answer": "Tiny"}]
+            )
+        assert failure.value.fields() == {"answers.0.line_no": [message]}
+    assert list(questionnaire.answers.order_by("line_no").values_list("line_no", "answer")) == rows
