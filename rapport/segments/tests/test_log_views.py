@@ -263,3 +263,48 @@ def test_log_start_refuses_a_reader_before_queuing(
     with pytest.raises(PermissionDeniedError):
         services.segment_log_start(actor=reader, segment=s1)
     assert Segment.objects.filter(no="S1").exists()
+
+
+def test_cancel_and_uncancel_answer_with_a_message_and_the_card(
+    browser: Any, logged: LoggedSegment, monkeypatch: Any
+) -> None:
+    from django.contrib.messages import get_messages
+
+    from rapport.core.errors import ConflictError
+
+    card = f"/logged-segments/{logged.entry_no}/"
+
+    def answer(action: str) -> tuple[int, str, list[tuple[str, str]]]:
+        response = browser.post(f"{card}{action}/")
+        shown = browser.get(response["Location"])  # the card shows (and uses up) the messages
+        said = [(m.level_tag, m.message) for m in get_messages(shown.wsgi_request)]
+        return response.status_code, response["Location"], said
+
+    assert answer("cancel") == (
+        302,
+        card,
+        [("success", f"Logged segment {logged.entry_no} and its interactions are canceled.")],
+    )
+    assert answer("uncancel") == (
+        302,
+        card,
+        [
+            (
+                "success",
+                f"Logged segment {logged.entry_no} and its interactions are no longer canceled.",
+            )
+        ],
+    )
+
+    def refuse(**kwargs: Any) -> Any:
+        raise ConflictError("Not now.")
+
+    monkeypatch.setattr(services, "logged_segment_cancel", refuse)
+    assert answer("cancel") == (302, card, [("error", "Not now.")])
+    assert not LoggedSegment.objects.get().canceled
+    assert browser.post("/logged-segments/999/cancel/").status_code == 404
+    # POST is the button's method; the others are refused as they were (OPTIONS answers).
+    refused = browser.get(f"{card}cancel/")
+    assert (refused.status_code, refused["Allow"]) == (405, "POST, OPTIONS")
+    options = browser.options(f"{card}uncancel/")
+    assert (options.status_code, options["Allow"]) == (200, "POST, OPTIONS")

@@ -14,6 +14,7 @@ from rapport.core.forms import without_nul
 from rapport.core.views import ServiceFormView
 from rapport.interactions import selectors as interaction_selectors
 from rapport.interactions.models import InteractionTemplate
+from rapport.interactions.services import template_defaults_apply
 from rapport.segments.models import Segment, SegmentLine
 
 
@@ -137,19 +138,18 @@ def header_fill(values: dict[str, Any], segment: Segment | None = None) -> dict[
             campaign_response=False,
         )
         return values
-    defaults = interaction_selectors.template_defaults_for(template)
-    values.update(
-        language=template.language_default.code if template.language_default else "",
-        cost=defaults.cost,
-        duration=defaults.duration,
-        information_flow=defaults.information_flow,
-        initiated_by=defaults.initiated_by,
-        correspondence_type=template.correspondence_type_default,
-        campaign_target=defaults.campaign_target,
-        campaign_response=defaults.campaign_response,
+    # The template's values (`template_defaults_apply`, no contact), but as the header takes
+    # them (`services.segment_update`): its description stays, the correspondence type is the
+    # template's default as it is, and the template's campaign only when none is chosen.
+    template_defaults_apply(
+        values,
+        template,
+        keep={"group", "description", "campaign", "correspondence_type"},
+        as_keys=True,
     )
-    if not values.get("campaign") and defaults.campaign is not None:
-        values["campaign"] = defaults.campaign.no
+    values["correspondence_type"] = template.correspondence_type_default
+    if not values.get("campaign") and template.campaign is not None:
+        values["campaign"] = template.campaign.no
     if not values.get("campaign"):
         values["campaign_target"] = values["campaign_response"] = False
     return values
@@ -170,23 +170,21 @@ def line_fill(line: SegmentLine, values: dict[str, Any]) -> dict[str, Any]:
         return values
     if template is None or line.contact is None:
         return values
-    defaults = interaction_selectors.template_defaults_for(
-        template, line.contact, previous_correspondence_type=line.correspondence_type
-    )
+    # The template's values for the line's contact (`template_defaults_apply`), from the line as
+    # saving starts from it (its saved correspondence type is kept when nothing decides) and the
+    # description as typed (filled only while blank); the campaign the header's, else the
+    # template's.
+    target = {
+        "description": values.get("description"),
+        "correspondence_type": line.correspondence_type,
+    }
     values.update(
-        cost=defaults.cost,
-        duration=defaults.duration,
-        information_flow=defaults.information_flow,
-        initiated_by=defaults.initiated_by,
-        campaign_target=defaults.campaign_target,
-        campaign_response=defaults.campaign_response,
-        correspondence_type=defaults.correspondence_type,
-        language=defaults.language_code,
+        template_defaults_apply(
+            target, template, contact=line.contact, keep={"group", "campaign"}, as_keys=True
+        )
     )
-    campaign = line.segment.campaign or defaults.campaign
+    campaign = line.segment.campaign or template.campaign
     values["campaign"] = campaign.no if campaign is not None else ""
-    if not str(values.get("description") or "").strip():
-        values["description"] = defaults.description
     return values
 
 

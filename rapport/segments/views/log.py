@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View, generic
+from django.views import generic
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
@@ -29,6 +29,7 @@ from rapport.core.views import (
     Column,
     ObjectDetailView,
     ObjectListView,
+    ServiceActionView,
     ServiceFormView,
     add_domain_error,
 )
@@ -351,30 +352,28 @@ class LoggedSegmentDetailView(ObjectDetailView):
         return context
 
 
-class _LoggedSegmentActionView(CapabilityRequiredMixin, View):
+class _LoggedSegmentActionView(ServiceActionView):
+    """Cancel or uncancel (the card's buttons post); back to the card with a message."""
+
     write_capability = WRITE
+    # As this page always answered: OPTIONS too (the other methods refused with 405).
+    http_method_names = ["post", "options"]
     canceled = True
 
-    def post(self, request: HttpRequest, entry_no: int) -> HttpResponse:
-        logged = _logged_or_404(entry_no)
-        operation = (
-            services.logged_segment_cancel if self.canceled else services.logged_segment_uncancel
-        )
-        try:
-            operation(actor=request.user, logged_segment=logged)
-        except DomainError as error:
-            messages.error(request, error.message)
+    def get_object(self, **kwargs: Any) -> LoggedSegment:
+        return _logged_or_404(kwargs["entry_no"])
+
+    def perform(self, obj: LoggedSegment) -> str:
+        if self.canceled:
+            services.logged_segment_cancel(actor=self.request.user, logged_segment=obj)
+            message = _("Logged segment %(no)s and its interactions are canceled.")
         else:
-            messages.success(
-                request,
-                (
-                    _("Logged segment %(no)s and its interactions are canceled.")
-                    if self.canceled
-                    else _("Logged segment %(no)s and its interactions are no longer canceled.")
-                )
-                % {"no": logged.entry_no},
-            )
-        return HttpResponseRedirect(reverse("segments:logged-segment-detail", args=[entry_no]))
+            services.logged_segment_uncancel(actor=self.request.user, logged_segment=obj)
+            message = _("Logged segment %(no)s and its interactions are no longer canceled.")
+        return message % {"no": obj.entry_no}
+
+    def success_url(self, obj: LoggedSegment) -> str:
+        return reverse("segments:logged-segment-detail", args=[obj.entry_no])
 
 
 class LoggedSegmentCancelView(_LoggedSegmentActionView):
