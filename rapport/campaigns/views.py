@@ -25,6 +25,8 @@ from rapport.core.views import (
     ObjectListView,
     ServiceDeleteView,
     ServiceFormView,
+    delete_action,
+    edit_action,
 )
 
 WRITE = permissions.MARKETING  # as the campaign API (CampaignViewSet.write_capability)
@@ -92,19 +94,10 @@ class CampaignDetailView(ObjectDetailView):
         actions: list[Action] = []
         can_write = permissions.user_can(self.request.user, WRITE)
         if can_write:
-            actions.append(
-                Action(_("Edit"), reverse("campaigns:campaign-edit", args=[no]), icon="pencil")
-            )
+            actions.append(edit_action(reverse("campaigns:campaign-edit", args=[no])))
         actions += card_actions("campaign", self.request, self.object)
         if can_write:
-            actions.append(
-                Action(
-                    _("Delete"),
-                    reverse("campaigns:campaign-delete", args=[no]),
-                    icon="trash",
-                    style="outline-danger",
-                )
-            )
+            actions.append(delete_action(reverse("campaigns:campaign-delete", args=[no])))
         return actions
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -183,6 +183,17 @@ class Action:
     dialog: bool = False
 
 
+def edit_action(url: str) -> Action:
+    """A card's Edit button (first in the bar)."""
+    return Action(_("Edit"), url, icon="pencil")
+
+
+def delete_action(url: str) -> Action:
+    """A card's Delete button (last in the bar, in the danger style); the page it opens asks
+    for confirmation."""
+    return Action(_("Delete"), url, icon="trash", style="outline-danger")
+
+
 class ObjectDetailView(generic.DetailView):
     """A NAV card page: foldable sections of fields, an action bar and a FactBox."""
 

@@ -37,6 +37,8 @@ from rapport.core.views import (
     ObjectListView,
     ServiceDeleteView,
     ServiceFormView,
+    delete_action,
+    edit_action,
 )
 
 
@@ -137,9 +139,7 @@ class ContactDetailView(ObjectDetailView):
         actions: list[Action] = []
         can_write = permissions.user_can(self.request.user, permissions.CONTACTS)
         if can_write:
-            actions.append(
-                Action(_("Edit"), reverse("contacts:contact-edit", args=[no]), icon="pencil")
-            )
+            actions.append(edit_action(reverse("contacts:contact-edit", args=[no])))
             if self.object.is_company:
                 actions.append(
                     Action(
@@ -150,14 +150,7 @@ class ContactDetailView(ObjectDetailView):
                 )
         actions += card_actions("contact", self.request, self.object)
         if can_write:
-            actions.append(
-                Action(
-                    _("Delete"),
-                    reverse("contacts:contact-delete", args=[no]),
-                    icon="trash",
-                    style="outline-danger",
-                )
-            )
+            actions.append(delete_action(reverse("contacts:contact-delete", args=[no])))
         return actions
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

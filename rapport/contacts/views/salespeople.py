@@ -21,6 +21,8 @@ from rapport.core.views import (
     ObjectListView,
     ServiceDeleteView,
     ServiceFormView,
+    delete_action,
+    edit_action,
 )
 
 
@@ -58,17 +60,8 @@ class SalespersonDetailView(ObjectDetailView):
         code = self.object.code
         actions = card_actions("salesperson", self.request, self.object)
         if permissions.user_can(self.request.user, permissions.SETUP):
-            actions[:0] = [
-                Action(_("Edit"), reverse("contacts:salesperson-edit", args=[code]), icon="pencil")
-            ]
-            actions.append(
-                Action(
-                    _("Delete"),
-                    reverse("contacts:salesperson-delete", args=[code]),
-                    icon="trash",
-                    style="outline-danger",
-                )
-            )
+            actions[:0] = [edit_action(reverse("contacts:salesperson-edit", args=[code]))]
+            actions.append(delete_action(reverse("contacts:salesperson-delete", args=[code])))
         return actions
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

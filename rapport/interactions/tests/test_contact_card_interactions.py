@@ -6,7 +6,6 @@ the same number of queries as with 10."""
 from __future__ import annotations
 
 import datetime
-import decimal
 import re
 import time
 from html import escape
@@ -16,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rapport.interactions import services
-from rapport.interactions.models import InteractionLogEntry
 from rapport.interactions.tests import conftest as interaction_fixtures
+from rapport.interactions.tests.bulk import bulk_log_entries
 from rapport.interactions.views.statistics import url_with_query
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +79,7 @@ def test_the_timeline_is_newest_first_and_a_company_shows_its_persons(admin_clie
 
 
 def test_the_timeline_shows_the_latest_25(admin_client, world):
-    _bulk(world, 30)
+    bulk_log_entries(world, 30)
     html = admin_client.get("/contacts/CO1/").content.decode()
     assert len(timeline_rows(html)) == 25
     assert 'data-testid="timeline-more"' in html
@@ -131,34 +130,6 @@ def test_the_salesperson_card(admin_client, client_for, world):
     assert "Create interaction" not in reader and "/salespeople/PB/edit/" not in reader
 
 
-def _bulk(w, count: int) -> None:
-    """`count` logged entries of the company and its persons, inserted fast (one in ten
-    canceled)."""
-    contacts = [w.company, w.p1, w.p2]
-    start = InteractionLogEntry.objects.count() + 1
-    InteractionLogEntry.objects.bulk_create(
-        (
-            InteractionLogEntry(
-                entry_no=start + index,
-                contact=contacts[index % 3],
-                contact_company=w.company,
-                template=w.call,
-                group=w.phone,
-                salesperson=w.pb,
-                description=f"Call {index}",
-                date=D(2024, 1, 1) + datetime.timedelta(days=index % 700),
-                time=datetime.time(9, 0),
-                cost=decimal.Decimal("1.50"),
-                duration=10,
-                canceled=index % 10 == 0,
-                user=w.admin,
-            )
-            for index in range(count)
-        ),
-        batch_size=2000,
-    )
-
-
 def _render(client) -> tuple[int, float, str]:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
@@ -170,10 +141,10 @@ def _render(client) -> tuple[int, float, str]:
 def test_the_contact_page_with_10000_interactions_takes_as_many_queries_as_with_10(
     admin_client, world
 ):
-    _bulk(world, 10)
+    bulk_log_entries(world, 10)
     few, _few_time, html = _render(admin_client)
     assert len(timeline_rows(html)) == 10
-    _bulk(world, 9_990)
+    bulk_log_entries(world, 9_990)
     many, many_time, html = _render(admin_client)
     assert len(timeline_rows(html)) == 25
     print(f"queries: {few} with 10 interactions, {many} with 10,000 ({many_time:.2f}s)")

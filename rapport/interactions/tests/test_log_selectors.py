@@ -12,12 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.interactions import selectors, services
-from rapport.interactions.models import InteractionLogEntry
 from rapport.interactions.selectors import (
     ContactStatistics,
     InteractionStatistics,
     MonthFigures,
 )
+from rapport.interactions.tests.bulk import bulk_log_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -182,33 +182,6 @@ def test_timeline(history) -> None:
     assert [e.contact for e in selectors.contact_timeline(w.p1)] == [w.p1]
 
 
-def _bulk_history(w, count: int) -> None:
-    """`count` logged entries for the company and its persons, inserted fast."""
-    contacts = [w.company, w.p1, w.p2]
-    start = InteractionLogEntry.objects.count() + 1
-    InteractionLogEntry.objects.bulk_create(
-        (
-            InteractionLogEntry(
-                entry_no=start + index,
-                contact=contacts[index % 3],
-                contact_company=w.company,
-                template=w.call,
-                group=w.phone,
-                salesperson=w.pb,
-                description=f"Call {index}",
-                date=D(2024, 1, 1) + datetime.timedelta(days=index % 700),
-                time=datetime.time(9, 0),
-                cost=decimal.Decimal("1.50"),
-                duration=10,
-                canceled=index % 10 == 0,
-                user=w.admin,
-            )
-            for index in range(count)
-        ),
-        batch_size=2000,
-    )
-
-
 def _timeline_queries(w) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         rows = list(selectors.contact_timeline(w.company))
@@ -234,10 +207,10 @@ def _timeline_queries(w) -> tuple[int, int]:
 
 
 def test_the_timeline_of_10000_entries_takes_as_many_queries_as_of_10(world) -> None:
-    _bulk_history(world, 10)
+    bulk_log_entries(world, 10)
     few, rows = _timeline_queries(world)
     assert rows == 10
-    _bulk_history(world, 9_990)
+    bulk_log_entries(world, 9_990)
     many, rows = _timeline_queries(world)
     assert rows == 10_000
     # The timeline, the figures, the chart's date bounds (to choose its bucket) and its bars.

@@ -25,6 +25,8 @@ from rapport.core.views import (
     ServiceDeleteView,
     ServiceFormView,
     add_domain_error,
+    delete_action,
+    edit_action,
 )
 from rapport.segments import selectors, services
 from rapport.segments.forms import SegmentForm
@@ -120,7 +122,7 @@ class SegmentDetailView(ObjectDetailView):
             return []
         no = self.object.no
         actions = [
-            Action(_("Edit"), reverse("segments:segment-edit", args=[no]), icon="pencil"),
+            edit_action(reverse("segments:segment-edit", args=[no])),
             Action(_("Add line"), reverse("segments:segment-line-add", args=[no]), icon="plus-lg"),
         ]
         for name, label, icon in (
@@ -132,14 +134,7 @@ class SegmentDetailView(ObjectDetailView):
             ("segments:segment-log", _("Log"), "journal-check"),
         ):
             actions.append(Action(label, reverse(name, args=[no]), icon=icon))
-        actions.append(
-            Action(
-                _("Delete"),
-                reverse("segments:segment-delete", args=[no]),
-                icon="trash",
-                style="outline-danger",
-            )
-        )
+        actions.append(delete_action(reverse("segments:segment-delete", args=[no])))
         return actions
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
