@@ -1,6 +1,7 @@
 # Rapport — the two commands that matter: `make run` and `make test`.
 #
 #   make run            install, migrate, demo data (first run), serve http://127.0.0.1:8000
+#                       with the background worker beside it
 #                       (`make run PORT=8001` for another port)
 #   make test           install + lint + the whole suite on SQLite (browser tests included, in
 #                       Chromium) + the whole suite again on a throw-away PostgreSQL (no browser)
@@ -45,9 +46,9 @@ export STEP_TIMINGS
 
 .PHONY: run test test-sqlite test-postgres test-browser lint lint-ruff lint-format lint-mypy \
 	lint-imports lint-sizes \
-	bench install messages compilemessages chromium clean
+	bench install messages compilemessages chromium pdf-libs clean
 
-install: $(STAMP) node_modules/.installed compilemessages
+install: $(STAMP) node_modules/.installed compilemessages pdf-libs
 
 $(STAMP): pyproject.toml constraints.txt
 	@if ! $(BIN)/python -c '' 2>/dev/null; then \
@@ -81,10 +82,17 @@ compilemessages: $(STAMP)
 chromium:
 	@scripts/ensure-chromium.sh
 
+# The system libraries WeasyPrint needs to print letters (Pango, HarfBuzz, a font): installed
+# with apt-get when missing and root; otherwise a loud message, and printing answers an error.
+pdf-libs:
+	@scripts/ensure-pdf-libs.sh
+
+# The worker (background logging and delivery) runs beside the server and stops with it.
 run: install
 	$(BIN)/rapport migrate --noinput
 	$(BIN)/rapport demo --if-empty
-	$(BIN)/rapport serve 127.0.0.1:$(PORT)
+	@$(BIN)/rapport worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/rapport serve 127.0.0.1:$(PORT)
 
 lint: lint-ruff lint-format lint-mypy lint-imports lint-sizes
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rapport.campaigns",
     "rapport.interactions",
     "rapport.segments",
+    "rapport.delivery",
     "rapport.demo",
 ]
 
@@ -239,11 +240,19 @@ MAILERS = {
             "username": os.environ.get("SMTP_USER", ""),
             "password": os.environ.get("SMTP_PASSWORD", ""),
             "use_tls": env_bool("SMTP_TLS", False),
+            "use_ssl": env_bool("SMTP_SSL", False),
             "timeout": 30,
         },
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapport@localhost")
+# The domain of the stable Message-ID each delivered e-mail carries (default: DEFAULT_FROM_EMAIL's).
+RAPPORT_MESSAGE_ID_DOMAIN = os.environ.get("RAPPORT_MESSAGE_ID_DOMAIN", "") or (
+    DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+)
+# A worker that has not reported for this many seconds is taken for dead: the messages it was
+# sending are recovered by the next worker.
+RAPPORT_WORKER_DEAD_AFTER = int(os.environ.get("RAPPORT_WORKER_DEAD_AFTER", "30"))
 
 LOGGING = {
     "version": 1,

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ARCHITECTURE.md: "core ← numbering ← attachments ← setup ← contacts ← campaigns ← interactions
 # ← segments ← delivery", with the demo (which loads every app's data) on top; top first here,
-# as import-linter lists layers. `delivery` joins above segments when it exists.
+# as import-linter lists layers.
 ORDER = [
     "demo",
+    "delivery",
     "segments",
     "interactions",
     "campaigns",

@@ -8,12 +8,15 @@ class SegmentsConfig(AppConfig):
     verbose_name = _("Segments")
 
     def ready(self) -> None:
-        from rapport.core import tiles
+        from rapport.core import jobs, tiles
         from rapport.interactions.services import register_uncancel_check
         from rapport.segments.uncancel_checks import logged_segment_uncancel_check
 
         # Un-canceling an interaction or a campaign entry waits for its logged segment.
         register_uncancel_check(logged_segment_uncancel_check)
+        from rapport.segments.tasks import segment_log_job
+
+        jobs.register_job_source("segment_log", segment_log_job)
         from rapport.segments.models import LoggedSegment, Segment
 
         tiles.register(

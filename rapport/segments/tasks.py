@@ -129,3 +129,9 @@ def job_data(result: TaskResult) -> dict[str, Any]:
         "segment_no": result.kwargs.get("segment_no"),
         "result": value,
     }
+
+
+def segment_log_job(job_id: str) -> dict[str, Any] | None:
+    """The job source of segment logs (`rapport.core.jobs`)."""
+    result = job_get(job_id)
+    return None if result is None else job_data(result)

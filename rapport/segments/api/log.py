@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rapport.core import permissions
+from rapport.core import jobs, permissions
 from rapport.core.api.serializers import ActionSerializer, refuse_body
 from rapport.core.api.views import NoticesMixin
 from rapport.core.errors import NotFoundError, ValidationFailed
@@ -68,12 +68,17 @@ class JobSerializer(serializers.Serializer):
     id = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
-    progress = serializers.IntegerField(help_text="0 until the job ends, then 100.")
-    segment_no = serializers.CharField()
+    progress = serializers.IntegerField(
+        help_text="0-100: for a segment log 0 until the job ends, then 100; for a delivery the "
+        "share of messages done."
+    )
+    segment_no = serializers.CharField(required=False, help_text="A segment log's segment.")
+    done = serializers.IntegerField(required=False, help_text="A delivery's messages done.")
+    total = serializers.IntegerField(required=False, help_text="A delivery's messages in all.")
     result = serializers.JSONField(allow_null=True)
 
 
-JOB_FIELDS = ("id", "kind", "status", "progress", "segment_no", "result")
+JOB_FIELDS = ("id", "kind", "status", "progress", "segment_no", "done", "total", "result")
 
 
 class JobResponseSerializer(serializers.Serializer):
@@ -117,8 +122,11 @@ class LoggedSegmentDeleteCanceledResultSerializer(serializers.Serializer):
 
 
 def _job_body(result: Any) -> dict[str, Any]:
-    data = tasks.job_data(result)
-    return {"job": {key: data[key] for key in JOB_FIELDS}}
+    return _job_response(tasks.job_data(result))
+
+
+def _job_response(data: dict[str, Any]) -> dict[str, Any]:
+    return {"job": {key: data[key] for key in JOB_FIELDS if key in data}}
 
 
 @extend_schema(parameters=[NO])
@@ -156,15 +164,16 @@ class SegmentLogView(NoticesMixin, APIView):
 class JobDetailView(APIView):
     @extend_schema(responses=JobResponseSerializer)
     def get(self, request: Request, id: str) -> Response:
-        """A background job (a segment being logged): `status` queued, running, succeeded or
-        failed; `result` what the log answers (or `{"error": ...}` when it was refused)."""
-        job = tasks.job_get(id)
+        """A background job (a segment being logged, a delivery): `status` queued, running,
+        succeeded or failed; `progress`; for a delivery `done` of `total` messages; `result`
+        what the job answers (or `{"error": ...}` when it was refused)."""
+        job = jobs.job_find(id)
         if job is None or (
-            job.kwargs.get("user_id") != request.user.pk
+            job.get("user_id") != request.user.pk
             and not permissions.user_can(request.user, permissions.MARKETING)
         ):
             raise NotFoundError(_("There is no job %(id)s.") % {"id": str(id)[:64]})
-        return Response(_job_body(job))
+        return Response(_job_response(job))
 
 
 class LoggedSegmentListView(generics.ListAPIView):
