@@ -9,8 +9,17 @@ from rapport.attachments.models import Attachment
 class AttachmentAdmin(admin.ModelAdmin):
     """View only: attachments change through `services` (the read-only rule lives there)."""
 
-    list_display = ("no", "kind", "file_name", "subject", "read_only", "modified_at")
-    list_filter = ("kind", "read_only")
+    list_display = (
+        "no",
+        "kind",
+        "file_name",
+        "subject",
+        "storage_type",
+        "file_size",
+        "read_only",
+        "modified_at",
+    )
+    list_filter = ("kind", "storage_type", "read_only")
     search_fields = ("file_name", "subject")
     exclude = ("content",)
 

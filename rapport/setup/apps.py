@@ -6,3 +6,9 @@ class SetupConfig(AppConfig):
     name = "rapport.setup"
     label = "setup"
     verbose_name = _("Setup")
+
+    def ready(self) -> None:
+        from rapport.attachments.hooks import register_storage_policy
+        from rapport.setup.selectors import attachment_storage_policy
+
+        register_storage_policy(attachment_storage_policy)

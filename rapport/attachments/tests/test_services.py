@@ -6,6 +6,7 @@ import pytest
 
 from rapport.attachments import services
 from rapport.attachments.models import Attachment
+from rapport.attachments.testing import docx_bytes
 from rapport.core.errors import ConflictError, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -14,15 +15,18 @@ pytestmark = pytest.mark.django_db
 def email(**kwargs):
     kwargs.setdefault("kind", "email")
     kwargs.setdefault("subject", "Welcome")
-    kwargs.setdefault("body_html", "<p>Hello {{ name }}</p>")
+    kwargs.setdefault("body_html", "<p>Hello</p>")
     return services.attachment_create(**kwargs)
 
 
 def word(**kwargs):
     kwargs.setdefault("kind", "word")
     kwargs.setdefault("file_name", "letter.docx")
-    kwargs.setdefault("content", b"PK\x03\x04 word")
+    kwargs.setdefault("content", DOCX)
     return services.attachment_create(**kwargs)
+
+
+DOCX = docx_bytes("Dear {{ salutation }}")
 
 
 def snapshot() -> list[tuple]:
@@ -44,13 +48,17 @@ def test_numbers_are_highest_plus_one() -> None:
 
 
 def test_create_stores_the_values() -> None:
-    attachment = word(subject="  Offer ", content=b"\x00\x01binary")
+    attachment = word(subject="  Offer ")
     attachment.refresh_from_db()
     assert attachment.kind == "word"
     assert attachment.file_name == "letter.docx"
     assert attachment.subject == "Offer"
-    assert bytes(attachment.content) == b"\x00\x01binary"
-    assert attachment.size == len(b"\x00\x01binary")
+    assert bytes(attachment.content) == DOCX
+    assert attachment.size == attachment.file_size == len(DOCX)
+    assert attachment.content_type == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert attachment.storage_type == "embedded"
     assert attachment.read_only is False
     assert attachment.created_at == attachment.modified_at
     assert str(attachment) == f"{attachment.no} – letter.docx"
@@ -63,7 +71,9 @@ def test_create_stores_the_values() -> None:
         ({"kind": ""}, "kind"),
         ({"kind": "email", "content": b"x"}, "content"),
         ({"kind": "word", "file_name": ""}, "file_name"),
-        ({"kind": "pdf", "file_name": "a.pdf", "body_html": "<p>x</p>"}, "body_html"),
+        ({"kind": "pdf", "body_html": "<p>x</p>", "body_text": "x"}, "body_text"),
+        ({"kind": "pdf", "file_name": "a.pdf", "content": b"%PDF-1.4"}, "content"),
+        ({"kind": "word", "file_name": "a.docx", "body_html": "<p>x</p>"}, "body_html"),
         ({"kind": "file", "file_name": "a.txt", "body_text": "x"}, "body_text"),
         ({"kind": "file", "file_name": "../etc/passwd"}, "file_name"),
         ({"kind": "file", "file_name": "a\\b.txt"}, "file_name"),
@@ -83,22 +93,27 @@ def test_bad_values_are_refused_and_nothing_is_stored(kwargs, field) -> None:
     assert not Attachment.objects.exists()
 
 
-def test_a_file_may_be_at_most_25_mb(monkeypatch) -> None:
-    monkeypatch.setattr(services, "MAX_CONTENT_BYTES", 10)
+def test_a_file_may_be_at_most_the_limit(settings) -> None:
+    settings.RAPPORT_MAX_ATTACHMENT_BYTES = 10
     with pytest.raises(ValidationFailed) as info:
-        word(content=b"x" * 11)
-    assert "content" in info.value.errors
-    assert word(content=b"x" * 10).size == 10
+        services.attachment_create(kind="file", file_name="a.txt", content=b"x" * 11)
+    assert info.value.errors["content"] == [
+        "The file is 11\xa0bytes; an attachment can be at most 10\xa0bytes "
+        "(RAPPORT_MAX_ATTACHMENT_MB)."
+    ]
+    assert not Attachment.objects.exists()
+    assert services.attachment_create(kind="file", file_name="a.txt", content=b"x" * 10).size == 10
 
 
 def test_update_changes_given_fields_only() -> None:
-    attachment = email(body_text="plain")
+    attachment = email(body_text="plain", body_text_manual=True)
     before = attachment.modified_at
     services.attachment_update(attachment=attachment, subject="New subject")
     attachment.refresh_from_db()
     assert attachment.subject == "New subject"
-    assert attachment.body_html == "<p>Hello {{ name }}</p>"
+    assert attachment.body_html == "<p>Hello</p>"
     assert attachment.body_text == "plain"
+    assert attachment.body_text_manual is True
     assert attachment.modified_at >= before
 
 
@@ -110,10 +125,11 @@ def test_update_checks_the_kind_rules_on_the_result() -> None:
     attachment.refresh_from_db()
     assert attachment.kind == "email"
     services.attachment_update(
-        attachment=attachment, kind="word", file_name="a.docx", body_html="", content=b"doc"
+        attachment=attachment, kind="word", file_name="a.docx", body_html="", content=DOCX
     )
     attachment.refresh_from_db()
-    assert (attachment.kind, bytes(attachment.content)) == ("word", b"doc")
+    assert (attachment.kind, bytes(attachment.content)) == ("word", DOCX)
+    assert (attachment.body_text, attachment.file_size) == ("", len(DOCX))
 
 
 def test_a_read_only_attachment_cannot_be_changed_or_deleted() -> None:
@@ -185,7 +201,7 @@ def test_each_refusal_names_its_field(kwargs, field, message) -> None:
 
 
 def test_a_too_long_body_names_its_limit(monkeypatch) -> None:
-    monkeypatch.setattr(services, "MAX_BODY_LENGTH", 1000)
+    monkeypatch.setattr("rapport.attachments.services.cleaning.MAX_BODY_LENGTH", 1000)
     with pytest.raises(ValidationFailed) as info:
         email(body_html="x" * 1001)
     assert info.value.errors["body_html"] == ["HTML body can have at most 1,000 characters."]

@@ -8,11 +8,13 @@ v1: list = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("rapport.numbering.api.urls")),
+    path("", include("rapport.attachments.api.urls")),
     path("", include("rapport.setup.api.urls")),
     path("", include("rapport.contacts.api.urls")),
     path("", include("rapport.campaigns.api.urls")),
     path("", include("rapport.interactions.api.urls")),
     path("", include("rapport.segments.api.urls")),
+    path("", include("rapport.delivery.api.urls")),
 ]
 
 urlpatterns = [
