@@ -202,7 +202,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the correspondence type options, whichever field uses them.
-    "ENUM_NAME_OVERRIDES": {"CorrespondenceTypeEnum": "rapport.core.choices.CorrespondenceType"},
+    "ENUM_NAME_OVERRIDES": {
+        "CorrespondenceTypeEnum": "rapport.core.choices.CorrespondenceType",
+        "SalutationNamePartEnum": "rapport.contacts.models.SalutationNamePart",
+        # Marketing Setup's and an attachment's storage type: the same choices.
+        "AttachmentStorageTypeEnum": "rapport.attachments.choices.StorageType",
+    },
     # Request bodies are JSON (the form parsers stay for browsers; a form cannot carry the
     # nested lists of number series or questionnaires).
     "PARSER_WHITELIST": ["rapport.core.api.parsers.JSONParser"],
@@ -253,6 +258,8 @@ RAPPORT_MESSAGE_ID_DOMAIN = os.environ.get("RAPPORT_MESSAGE_ID_DOMAIN", "") or (
 # A worker that has not reported for this many seconds is taken for dead: the messages it was
 # sending are recovered by the next worker.
 RAPPORT_WORKER_DEAD_AFTER = int(os.environ.get("RAPPORT_WORKER_DEAD_AFTER", "30"))
+# The largest file an attachment stores, in MB (25: what common mail servers accept).
+RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_MB", "25")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

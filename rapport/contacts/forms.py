@@ -17,6 +17,7 @@ from rapport.contacts.models import (
     Language,
     MailingGroup,
     Salesperson,
+    Salutation,
     Territory,
 )
 from rapport.contacts.services import MAX_PROFILE_ANSWERS, code_table_text_fields
@@ -149,6 +150,11 @@ class ContactForm(BootstrapFormMixin, forms.ModelForm):
             "company",
             "job_title",
             "salesperson",
+            "salutation",
+            "first_name",
+            "middle_name",
+            "surname",
+            "initials",
             "address",
             "address_2",
             "post_code",
@@ -176,6 +182,7 @@ class ContactForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["territory"].queryset = Territory.objects.order_by("code")
         self.fields["language"].queryset = Language.objects.order_by("code")
         self.fields["salesperson"].queryset = Salesperson.objects.order_by("code")
+        self.fields["salutation"].queryset = Salutation.objects.order_by("code")
         if self.instance.pk:
             self.fields["no"].disabled = True
             self.fields["no"].help_text = ""
@@ -189,7 +196,23 @@ class ContactForm(BootstrapFormMixin, forms.ModelForm):
 
 
 CONTACT_SECTIONS = (
-    ("general", _("General"), ("no", "type", "name", "company", "job_title", "salesperson")),
+    (
+        "general",
+        _("General"),
+        (
+            "no",
+            "type",
+            "name",
+            "company",
+            "job_title",
+            "salesperson",
+            "salutation",
+            "first_name",
+            "middle_name",
+            "surname",
+            "initials",
+        ),
+    ),
     (
         "communication",
         _("Communication"),

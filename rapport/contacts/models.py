@@ -3,6 +3,8 @@ the classifications segments filter on."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -163,6 +165,99 @@ class ProfileQuestionnaireAnswer(models.Model):
         return f"{self.questionnaire.code} {self.line_no}: {self.answer}"
 
 
+# --- Salutations (NAV tables 5068 Salutation and 5069 Salutation Formula) ----------------------
+
+
+class SalutationType(models.TextChoices):
+    FORMAL = "formal", _("Formal")
+    INFORMAL = "informal", _("Informal")
+
+
+class SalutationNamePart(models.TextChoices):
+    """What a formula's %1..%5 stand for (NAV's Name 1..Name 5)."""
+
+    BLANK = "", _("(none)")
+    JOB_TITLE = "job_title", _("Job title")
+    FIRST_NAME = "first_name", _("First name")
+    MIDDLE_NAME = "middle_name", _("Middle name")
+    SURNAME = "surname", _("Surname")
+    INITIALS = "initials", _("Initials")
+    COMPANY_NAME = "company_name", _("Company name")
+
+
+class Salutation(CodeDescriptionModel):
+    """A salutation code (e.g. M-JOB): the formulas per language and type say how to greet a
+    contact that has it."""
+
+    class Meta(CodeDescriptionModel.Meta):
+        verbose_name = _("salutation")
+        verbose_name_plural = _("salutations")
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:salutation-detail", kwargs={"code": self.code})
+
+
+SALUTATION_NAME_FIELDS = ("name_1", "name_2", "name_3", "name_4", "name_5")
+
+
+def _name_part_field(label: Any) -> models.CharField:
+    return models.CharField(
+        label, max_length=20, choices=SalutationNamePart.choices, blank=True, default=""
+    )
+
+
+class SalutationFormula(models.Model):
+    """One salutation text of a salutation, for a language (blank: any language) and a type;
+    `%1`..`%5` in `formula` stand for the name parts `name_1`..`name_5` name."""
+
+    salutation = models.ForeignKey(
+        Salutation, verbose_name=_("salutation"), on_delete=models.CASCADE, related_name="formulas"
+    )
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    salutation_type = models.CharField(
+        _("salutation type"), max_length=10, choices=SalutationType.choices
+    )
+    formula = models.CharField(_("salutation"), max_length=50, blank=True)
+    name_1 = _name_part_field(_("name 1"))
+    name_2 = _name_part_field(_("name 2"))
+    name_3 = _name_part_field(_("name 3"))
+    name_4 = _name_part_field(_("name 4"))
+    name_5 = _name_part_field(_("name 5"))
+
+    class Meta:
+        ordering = [
+            "salutation",
+            models.F("language__code").asc(nulls_first=True),
+            "salutation_type",
+        ]
+        verbose_name = _("salutation formula")
+        verbose_name_plural = _("salutation formulas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["salutation", "language", "salutation_type"],
+                condition=models.Q(language__isnull=False),
+                name="contacts_salutationformula_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["salutation", "salutation_type"],
+                condition=models.Q(language__isnull=True),
+                name="contacts_salutationformula_unique_any_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.salutation_id} {self.language_id or ''} {self.salutation_type}: {self.formula}"
+        )
+
+
 # --- Contacts ----------------------------------------------------------------------------------
 
 
@@ -202,6 +297,18 @@ class Contact(models.Model):
     fax_no = models.CharField(_("fax no."), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), max_length=80, blank=True)
     job_title = models.CharField(_("job title"), max_length=30, blank=True)
+    salutation = models.ForeignKey(
+        Salutation,
+        verbose_name=_("salutation code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    first_name = models.CharField(_("first name"), max_length=30, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=30, blank=True)
+    surname = models.CharField(_("surname"), max_length=30, blank=True)
+    initials = models.CharField(_("initials"), max_length=30, blank=True)
     language = models.ForeignKey(
         Language, verbose_name=_("language"), on_delete=models.PROTECT, null=True, blank=True
     )

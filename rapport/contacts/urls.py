@@ -49,6 +49,23 @@ urlpatterns = [
         views.ProfileQuestionnaireDeleteView.as_view(),
         name="profile-questionnaire-delete",
     ),
+    path("setup/salutations/", views.SalutationListView.as_view(), name="salutation-list"),
+    path("setup/salutations/new/", views.SalutationCreateView.as_view(), name="salutation-create"),
+    path(
+        "setup/salutations/<str:code>/",
+        views.SalutationDetailView.as_view(),
+        name="salutation-detail",
+    ),
+    path(
+        "setup/salutations/<str:code>/edit/",
+        views.SalutationEditView.as_view(),
+        name="salutation-edit",
+    ),
+    path(
+        "setup/salutations/<str:code>/delete/",
+        views.SalutationDeleteView.as_view(),
+        name="salutation-delete",
+    ),
 ]
 
 for table in views.CODE_TABLES:

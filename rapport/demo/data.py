@@ -1,5 +1,6 @@
-"""The demo company: users, salespeople, number series, Marketing Setup, the classification
-tables, profile questionnaires, and 60 companies with 240 persons in five countries.
+"""The demo company: users, salespeople, number series, salutations, Marketing Setup, the
+classification tables, profile questionnaires, and 60 companies with 240 persons in five
+countries.
 
 Countries and languages are the reference data the migrations load
 (`rapport.contacts.reference_data`); the demo loads whatever of them is missing (a database
@@ -23,6 +24,11 @@ from django.db import transaction
 
 from rapport.contacts import reference_data
 from rapport.contacts import services as contact_services
+from rapport.contacts.demo import (
+    DEMO_DEFAULT_SALUTATIONS,
+    demo_name_parts,
+    load_demo_salutations,
+)
 from rapport.contacts.importing import contacts_import
 from rapport.contacts.models import (
     BusinessRelation,
@@ -34,6 +40,7 @@ from rapport.contacts.models import (
     MailingGroup,
     ProfileQuestionnaire,
     Salesperson,
+    Salutation,
     Territory,
 )
 from rapport.core import services as core_services
@@ -208,8 +215,17 @@ def _number_series(summary: DemoSummary, state: _DemoState) -> None:
             summary.add("number series")
 
 
+def _salutations(summary: DemoSummary, state: _DemoState) -> None:
+    load_demo_salutations(summary.add)
+
+
 def _marketing_setup(summary: DemoSummary, state: _DemoState) -> None:
+    salutations = {
+        kind: Salutation.objects.get(code=code) for kind, code in DEMO_DEFAULT_SALUTATIONS.items()
+    }
     setup_services.marketing_setup_update(
+        default_company_salutation=salutations["company"],
+        default_person_salutation=salutations["person"],
         contact_nos=NumberSeries.objects.get(code="CONT"),
         segment_nos=NumberSeries.objects.get(code="SEG"),
         campaign_nos=NumberSeries.objects.get(code="CAMP"),
@@ -322,6 +338,7 @@ _STEPS: list[Callable[[DemoSummary, _DemoState], None]] = [
     _reference_data,
     _salespeople,
     _number_series,
+    _salutations,
     _marketing_setup,
     _territories,
     _classifications,
@@ -455,6 +472,7 @@ def _person_rows(
             {
                 "type": "person",
                 "name": f"{first} {last}",
+                **demo_name_parts(first, last),
                 "job_title": rng.choice(country.job_titles[responsibility]),
                 "email": person_email(first, last, domain),
                 "mobile_phone_no": country.mobile(rng) if rng.random() < 0.7 else "",

@@ -55,6 +55,27 @@ class MarketingSetup(models.Model):
         blank=True,
         related_name="+",
     )
+    default_company_salutation = models.ForeignKey(
+        "contacts.Salutation",
+        verbose_name=_("default company salutation code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    default_person_salutation = models.ForeignKey(
+        "contacts.Salutation",
+        verbose_name=_("default person salutation code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delivery_rate_per_minute = models.PositiveIntegerField(
+        _("delivery rate per minute"),
+        default=0,
+        help_text=_("The most e-mails sent per minute; 0 means no limit."),
+    )
     default_correspondence_type = models.CharField(
         _("default correspondence type"),
         max_length=10,

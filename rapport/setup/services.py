@@ -21,6 +21,9 @@ EDITABLE_FIELDS = frozenset(
         "default_salesperson",
         "default_language",
         "default_correspondence_type",
+        "default_company_salutation",
+        "default_person_salutation",
+        "delivery_rate_per_minute",
         "attachment_storage_type",
         "attachment_storage_location",
         "inherit_salesperson",
@@ -32,11 +35,13 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 
+MAX_DELIVERY_RATE = 1_000_000
+
 
 @transaction.atomic
 def marketing_setup_update(**changes: Any) -> MarketingSetup:
-    """Change Marketing Setup. A Disk File storage type needs a storage location. Nothing is
-    saved when any change is refused."""
+    """Change Marketing Setup. A Disk File storage type needs a storage location; the delivery
+    rate per minute is 0 (no limit) or more. Nothing is saved when any change is refused."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationFailed(
@@ -55,6 +60,12 @@ def marketing_setup_update(**changes: Any) -> MarketingSetup:
         errors["default_correspondence_type"] = [_("Unknown correspondence type.")]
     if setup.attachment_storage_type not in AttachmentStorageType.values:
         errors["attachment_storage_type"] = [_("Unknown attachment storage type.")]
+    rate = setup.delivery_rate_per_minute
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= MAX_DELIVERY_RATE:
+        errors["delivery_rate_per_minute"] = [
+            _("Delivery rate per minute is a whole number from 0 (no limit) to %(max)s.")
+            % {"max": MAX_DELIVERY_RATE}
+        ]
     location = (setup.attachment_storage_location or "").strip()
     if "\x00" in location:
         errors["attachment_storage_location"] = [_("Null characters are not allowed.")]

@@ -20,7 +20,9 @@ from rapport.setup.forms import SECTIONS, MarketingSetupForm
 SECTION_TITLES = {
     "numbering": gettext_lazy("Numbering"),
     "defaults": gettext_lazy("Defaults for new contacts"),
+    "salutations": gettext_lazy("Salutations"),
     "attachments": gettext_lazy("Attachments"),
+    "delivery": gettext_lazy("Delivery"),
     "inheritance": gettext_lazy("Inheritance from company to person"),
 }
 

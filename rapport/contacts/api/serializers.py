@@ -20,9 +20,13 @@ from rapport.contacts.models import (
     ProfileQuestionnaire,
     ProfileQuestionnaireAnswer,
     Salesperson,
+    Salutation,
+    SalutationNamePart,
+    SalutationType,
     Territory,
 )
 from rapport.contacts.services import MAX_PROFILE_ANSWERS, code_table_text_fields
+from rapport.contacts.services.salutations import FORMULA_MAX_LENGTH, MAX_FORMULAS
 from rapport.core.api.fields import CodeRelatedField
 from rapport.core.api.serializers import ActionSerializer
 from rapport.core.choices import CorrespondenceType
@@ -114,6 +118,75 @@ class ProfileQuestionnaireSerializer(serializers.ModelSerializer):
         return fields
 
 
+# --- Salutations -------------------------------------------------------------------------------
+
+
+class SalutationFormulaSerializer(serializers.Serializer):
+    language_code = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, help_text="Blank: any language."
+    )
+    type = serializers.ChoiceField(choices=SalutationType.choices)
+    formula = serializers.CharField(
+        max_length=FORMULA_MAX_LENGTH,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The salutation text; %1..%5 stand for the name parts name_1..name_5 name.",
+    )
+    name_1 = serializers.ChoiceField(
+        choices=SalutationNamePart.choices, required=False, allow_blank=True
+    )
+    name_2 = serializers.ChoiceField(
+        choices=SalutationNamePart.choices, required=False, allow_blank=True
+    )
+    name_3 = serializers.ChoiceField(
+        choices=SalutationNamePart.choices, required=False, allow_blank=True
+    )
+    name_4 = serializers.ChoiceField(
+        choices=SalutationNamePart.choices, required=False, allow_blank=True
+    )
+    name_5 = serializers.ChoiceField(
+        choices=SalutationNamePart.choices, required=False, allow_blank=True
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {
+            "language_code": instance.language.code if instance.language_id else "",
+            "type": instance.salutation_type,
+            "formula": instance.formula,
+            **{f"name_{n}": getattr(instance, f"name_{n}") for n in range(1, 6)},
+        }
+
+
+class SalutationSerializer(serializers.ModelSerializer):
+    formulas = SalutationFormulaSerializer(  # type: ignore[call-arg]  # ListSerializer's max_length
+        many=True,
+        required=False,
+        max_length=MAX_FORMULAS,
+        help_text="Replaces the salutation's formulas when given.",
+    )
+
+    class Meta:
+        model = Salutation
+        fields = ["code", "description", "formulas"]
+
+    def get_fields(self):  # type: ignore[no-untyped-def]
+        fields = super().get_fields()
+        fields["code"].validators = []
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["code"].read_only = True
+        return fields
+
+    def to_representation(self, instance: Salutation) -> dict[str, Any]:
+        return {
+            "code": instance.code,
+            "description": instance.description,
+            "formulas": [
+                SalutationFormulaSerializer().to_representation(formula)
+                for formula in instance.formulas.all()
+            ],
+        }
+
+
 # --- Contacts ----------------------------------------------------------------------------------
 
 
@@ -184,6 +257,9 @@ class ContactSerializer(serializers.ModelSerializer):
     territory_code = CodeRelatedField(
         source="territory", queryset=Territory.objects.all(), required=False, allow_null=True
     )
+    salutation_code = CodeRelatedField(
+        source="salutation", queryset=Salutation.objects.all(), required=False, allow_null=True
+    )
     mailing_group_codes = CodeListField(source="mailing_groups", model=MailingGroup)
     industry_group_codes = CodeListField(source="industry_groups", model=IndustryGroup)
     job_responsibility_codes = CodeListField(source="job_responsibilities", model=JobResponsibility)
@@ -209,7 +285,13 @@ class ContactSerializer(serializers.ModelSerializer):
         # Always present, also after a PATCH (DRF skips a read-only default on partial updates).
         company = instance.company
         data["company_name"] = company.name if company is not None else ""
-        for key in ("language_code", "salesperson_code", "country_code", "territory_code"):
+        for key in (
+            "language_code",
+            "salesperson_code",
+            "country_code",
+            "territory_code",
+            "salutation_code",
+        ):
             if data.get(key) is None:
                 data[key] = ""
         return data

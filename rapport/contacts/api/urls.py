@@ -17,4 +17,5 @@ router.register("business-relations", views.BusinessRelationViewSet, basename="b
 router.register(
     "profile-questionnaires", views.ProfileQuestionnaireViewSet, basename="profile-questionnaire"
 )
+router.register("salutations", views.SalutationViewSet, basename="salutation")
 urlpatterns = router.urls

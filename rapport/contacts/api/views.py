@@ -19,6 +19,7 @@ from rapport.contacts.api.serializers import (
     LanguageSerializer,
     ProfileQuestionnaireSerializer,
     SalespersonSerializer,
+    SalutationSerializer,
     code_table_serializer,
 )
 from rapport.contacts.models import (
@@ -154,6 +155,32 @@ class ProfileQuestionnaireViewSet(CodeTableViewSet):
         if answers is not None:
             services.profile_questionnaire_set_answers(questionnaire=questionnaire, answers=answers)
         serializer.instance = self.get_queryset().get(pk=questionnaire.pk)
+
+
+class SalutationViewSet(CodeKeyedViewSet):
+    """Salutations with their formulas per language and type (`formulas` replaces the set)."""
+
+    serializer_class = SalutationSerializer
+    write_capability = permissions.SETUP
+    search_fields = ["code", "description"]
+    filterset_fields = ["code"]
+    ordering_fields = ["code", "description"]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.salutation_list()
+
+    def perform_create(self, serializer):  # type: ignore[no-untyped-def]
+        data = dict(serializer.validated_data)
+        salutation = services.salutation_create(**data)
+        serializer.instance = self.get_queryset().get(pk=salutation.pk)
+
+    def perform_update(self, serializer):  # type: ignore[no-untyped-def]
+        data = {k: v for k, v in serializer.validated_data.items() if k != "code"}
+        salutation = services.salutation_update(salutation=serializer.instance, **data)
+        serializer.instance = self.get_queryset().get(pk=salutation.pk)
+
+    def perform_destroy(self, instance):  # type: ignore[no-untyped-def]
+        services.salutation_delete(salutation=instance)
 
 
 class ContactFilter(django_filters.FilterSet):

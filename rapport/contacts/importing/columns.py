@@ -19,6 +19,7 @@ from rapport.contacts.models import (
     Language,
     MailingGroup,
     Salesperson,
+    Salutation,
     Territory,
 )
 
@@ -47,6 +48,11 @@ COLUMNS: tuple[str, ...] = (
     "industry_group_codes",
     "job_responsibility_codes",
     "business_relation_codes",
+    "salutation_code",
+    "first_name",
+    "middle_name",
+    "surname",
+    "initials",
 )
 """The columns of an import or export file: the API's contact fields, in the API's order."""
 
@@ -60,6 +66,7 @@ CODE_COLUMNS: dict[str, tuple[str, type[models.Model]]] = {
     "territory_code": ("territory", Territory),
     "language_code": ("language", Language),
     "salesperson_code": ("salesperson", Salesperson),
+    "salutation_code": ("salutation", Salutation),
 }
 LIST_COLUMNS: dict[str, tuple[str, type[models.Model]]] = {
     "mailing_group_codes": ("mailing_groups", MailingGroup),

@@ -33,6 +33,11 @@ _EXPORT_FIELDS = {
     "salesperson_code": "salesperson__code",
     "exclude_from_segment": "exclude_from_segment",
     "privacy_blocked": "privacy_blocked",
+    "salutation_code": "salutation__code",
+    "first_name": "first_name",
+    "middle_name": "middle_name",
+    "surname": "surname",
+    "initials": "initials",
 }
 EXPORT_CHUNK = 500
 

@@ -5,6 +5,7 @@ profile questionnaires, by subject:
 * `salespeople`: salespeople;
 * `code_tables`: languages and the classification tables (mailing groups, countries, ...);
 * `profiles`: profile questionnaires and the answers contacts give;
+* `salutations`: salutation codes with their formulas, and the text a formula gives;
 * `values`: the checks of plain texts and e-mail addresses they share.
 
 What happens to the rows of the apps above when a contact is deleted is registered with
@@ -48,6 +49,14 @@ from rapport.contacts.services.salespeople import (
     salesperson_delete,
     salesperson_update,
 )
+from rapport.contacts.services.salutations import (
+    contact_name_parts,
+    salutation_create,
+    salutation_delete,
+    salutation_set_formulas,
+    salutation_text,
+    salutation_update,
+)
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -66,6 +75,7 @@ __all__ = [
     "code_table_update",
     "contact_create",
     "contact_delete",
+    "contact_name_parts",
     "contact_remove_profile_answer",
     "contact_search_text",
     "contact_set_profile_answer",
@@ -79,4 +89,9 @@ __all__ = [
     "salesperson_create",
     "salesperson_delete",
     "salesperson_update",
+    "salutation_create",
+    "salutation_delete",
+    "salutation_set_formulas",
+    "salutation_text",
+    "salutation_update",
 ]

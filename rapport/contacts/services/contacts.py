@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from rapport.contacts.deletion import run_contact_delete_steps
-from rapport.contacts.models import Contact, ContactType
+from rapport.contacts.models import Contact, ContactType, Salutation
 from rapport.contacts.services.values import _check_email, _check_text
 from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ConflictError, ValidationFailed
@@ -41,9 +41,13 @@ CONTACT_TEXT_FIELDS: dict[str, int] = {
     "mobile_phone_no": 30,
     "fax_no": 30,
     "job_title": 30,
+    "first_name": 30,
+    "middle_name": 30,
+    "surname": 30,
+    "initials": 30,
 }
 CONTACT_FLAG_FIELDS = ("exclude_from_segment", "privacy_blocked")
-CONTACT_RELATED_FIELDS = ("country", "territory", "language", "salesperson")
+CONTACT_RELATED_FIELDS = ("country", "territory", "language", "salesperson", "salutation")
 CLASSIFICATION_FIELDS = (
     "mailing_groups",
     "industry_groups",
@@ -60,6 +64,7 @@ CONTACT_FIELDS = frozenset(
         "correspondence_type",
         "company",
         "type",
+        "salutation_code",
     }
 )
 ADDRESS_FIELDS = frozenset({"address", "address_2", "post_code", "city"})
@@ -106,6 +111,8 @@ def _clean_contact_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 cleaned[name] = value
             elif name in CONTACT_FLAG_FIELDS:
                 cleaned[name] = bool(value)
+            elif name == "salutation_code":
+                cleaned["salutation"] = _salutation_by_code(value)
             else:
                 cleaned[name] = value
         except ValidationFailed as error:
@@ -114,6 +121,19 @@ def _clean_contact_changes(changes: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+def _salutation_by_code(value: Any) -> Salutation | None:
+    """A salutation code typed as text (blank: none)."""
+    code = str(value or "").strip().upper()
+    if not code:
+        return None
+    salutation = Salutation.objects.filter(code=code).first()
+    if salutation is None:
+        raise ValidationFailed(
+            {"salutation_code": [_("There is no salutation %(code)s.") % {"code": code}]}
+        )
+    return salutation
 
 
 def _check_company_link(

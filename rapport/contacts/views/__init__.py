@@ -1,5 +1,5 @@
-"""The contacts app's pages, by subject: contacts, salespeople, the classification tables and the
-profile questionnaires. `rapport.contacts.urls` takes them from here."""
+"""The contacts app's pages, by subject: contacts, salespeople, the classification tables, the
+profile questionnaires and the salutations. `rapport.contacts.urls` takes them from here."""
 
 from rapport.contacts.views.code_tables import (
     CODE_TABLES,
@@ -33,6 +33,13 @@ from rapport.contacts.views.salespeople import (
     SalespersonEditView,
     SalespersonListView,
 )
+from rapport.contacts.views.salutations import (
+    SalutationCreateView,
+    SalutationDeleteView,
+    SalutationDetailView,
+    SalutationEditView,
+    SalutationListView,
+)
 
 __all__ = [
     "CODE_TABLES",
@@ -59,4 +66,9 @@ __all__ = [
     "SalespersonDetailView",
     "SalespersonEditView",
     "SalespersonListView",
+    "SalutationCreateView",
+    "SalutationDeleteView",
+    "SalutationDetailView",
+    "SalutationEditView",
+    "SalutationListView",
 ]

@@ -24,6 +24,7 @@ from rapport.contacts.models import (
     MailingGroup,
     ProfileQuestionnaire,
     Salesperson,
+    SalutationType,
 )
 from rapport.core import permissions
 from rapport.core.cards import card_actions, card_panels
@@ -163,6 +164,9 @@ class ContactDetailView(ObjectDetailView):
                     row["value"] = _names(getattr(contact, row["name"]).all())
                 elif row["name"] == "company" and contact.company_id:
                     row["link"] = contact.company.get_absolute_url()
+                elif row["name"] == "salutation" and contact.salutation_id:
+                    row["link"] = contact.salutation.get_absolute_url()
+        _add_salutation_rows(context["sections"][0]["rows"], contact)
         context["title"] = contact.name
         context["subtitle"] = f"{contact.no} · {contact.get_type_display()}"
         context["persons"] = selectors.company_persons(contact) if contact.is_company else None
@@ -172,6 +176,29 @@ class ContactDetailView(ObjectDetailView):
         context["questionnaires"] = ProfileQuestionnaire.objects.prefetch_related("answers")
         context.update(card_panels("contact", self.request, contact))
         return context
+
+
+PERSON_NAME_PARTS = ("first_name", "middle_name", "surname", "initials")
+
+
+def _add_salutation_rows(rows: list[dict[str, Any]], contact: Contact) -> None:
+    """The formal and informal salutation the contact gets (its code or Marketing Setup's
+    default), after the salutation code; a company shows no person's name parts."""
+    if contact.is_company:
+        rows[:] = [row for row in rows if row["name"] not in PERSON_NAME_PARTS]
+    at = next((i + 1 for i, row in enumerate(rows) if row["name"] == "salutation"), len(rows))
+    texts = [
+        (key, label, selectors.salutations_for([contact.pk], salutation_type=key)[contact.pk])
+        for key, label in SalutationType.choices
+    ]
+    rows[at:at] = [
+        {
+            "name": f"salutation_{key}",
+            "label": _("Salutation (%(type)s)") % {"type": label},
+            "value": text,
+        }
+        for key, label, text in texts
+    ]
 
 
 class ContactProfileAnswerView(CapabilityRequiredMixin, View):

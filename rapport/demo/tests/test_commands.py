@@ -164,7 +164,7 @@ def test_demo_progress_follows_its_steps():
 
     bar = Bar()
     load_demo(progress=bar)
-    assert bar.done == DEMO_STEPS == 12
+    assert bar.done == DEMO_STEPS == 13
 
 
 def test_create_user_reads_the_password_from_stdin(monkeypatch):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rapport.core.api.fields import CodeRelatedField
 from rapport.numbering.models import NumberSeries
 from rapport.setup.models import MarketingSetup
+from rapport.setup.services import MAX_DELIVERY_RATE
 
 
 def _related(field_name: str) -> QuerySet[Any]:
@@ -39,6 +40,24 @@ class MarketingSetupSerializer(serializers.ModelSerializer):
         allow_null=True,
         required=False,
     )
+    default_company_salutation_code = CodeRelatedField(
+        source="default_company_salutation",
+        queryset=_related("default_company_salutation"),
+        allow_null=True,
+        required=False,
+    )
+    default_person_salutation_code = CodeRelatedField(
+        source="default_person_salutation",
+        queryset=_related("default_person_salutation"),
+        allow_null=True,
+        required=False,
+    )
+    delivery_rate_per_minute = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_DELIVERY_RATE,
+        required=False,
+        help_text="The most e-mails sent per minute; 0 means no limit.",
+    )
 
     class Meta:
         model = MarketingSetup
@@ -49,6 +68,9 @@ class MarketingSetupSerializer(serializers.ModelSerializer):
             "default_salesperson_code",
             "default_language_code",
             "default_correspondence_type",
+            "default_company_salutation_code",
+            "default_person_salutation_code",
+            "delivery_rate_per_minute",
             "attachment_storage_type",
             "attachment_storage_location",
             "inherit_salesperson",
@@ -67,6 +89,8 @@ class MarketingSetupSerializer(serializers.ModelSerializer):
             "campaign_nos",
             "default_salesperson_code",
             "default_language_code",
+            "default_company_salutation_code",
+            "default_person_salutation_code",
         ):
             if data.get(key) is None:
                 data[key] = ""
