@@ -173,7 +173,7 @@ def _make_world() -> dict[str, str]:
             {"filters": {"contact": {"type": "person", "city": "A*"}}},
         )
     post("/api/v1/segments/ST-KEEP/save-criteria/", {"code": "ST-CRIT"})
-    post("/api/v1/segments/ST-LOG/log/", {})
+    post("/api/v1/segments/ST-LOG/log/", {"deliver": False})
     logged = _items(client.get("/api/v1/logged-segments/").data)[0]
     entries = _items(client.get(f"/api/v1/logged-segments/{logged['entry_no']}/interactions/").data)
     for entry in entries[:2]:

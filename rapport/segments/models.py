@@ -147,6 +147,15 @@ class SegmentLine(InteractionFields, InteractionOutcome):
         default=0,
         help_text=_("The criteria action that inserted this line."),
     )
+    attachment = models.ForeignKey(
+        "attachments.Attachment",
+        verbose_name=_("own attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_lines",
+        help_text=_("The line's own (unique) attachment; blank: the language row's."),
+    )
 
     class Meta:
         verbose_name = _("segment line")
@@ -184,6 +193,44 @@ class CriteriaActionFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SegmentLanguage(models.Model):
+    """Segment Interaction Language (reference 1.10), header level: the description, subject
+    and attachment the lines in this language inherit (a line with its own attachment keeps
+    it). Copied from the template's language rows when the header's template is set; the
+    attachment is the template's own (shared) until the segment is logged."""
+
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.ForeignKey(
+        "contacts.Language",
+        verbose_name=_("language"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.CharField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
+    subject = models.CharField(_("subject"), max_length=DESCRIPTION_LENGTH, blank=True)
+    attachment = models.ForeignKey(
+        "attachments.Attachment",
+        verbose_name=_("attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_languages",
+    )
+
+    class Meta:
+        verbose_name = _("segment interaction language")
+        verbose_name_plural = _("segment interaction languages")
+        ordering = ["segment", "language__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "language"], name="segments_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} {self.language_id}"
 
 
 class SegmentCriteriaAction(CriteriaActionFields):
@@ -243,6 +290,15 @@ class SegmentHistory(InteractionFields, InteractionOutcome):
         related_name="+",
     )
     line_action_no = models.PositiveIntegerField(_("line's criteria action no."), default=0)
+    attachment = models.ForeignKey(
+        "attachments.Attachment",
+        verbose_name=_("own attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_history",
+        help_text=_("The line's own (unique) attachment; blank: the language row's."),
+    )
 
     class Meta:
         verbose_name = _("segment history")

@@ -14,6 +14,7 @@ from rapport.segments.models import (
     SavedSegmentCriteria,
     Segment,
     SegmentCriteriaAction,
+    SegmentLanguage,
     SegmentLine,
 )
 
@@ -48,7 +49,14 @@ def segment_get(no: str) -> Segment:
 
 def segment_lines(segment: Segment) -> QuerySet[SegmentLine]:
     return segment.lines.select_related(
-        "contact", "contact_company", "salesperson", "template", "language", "campaign"
+        "contact",
+        "contact_company",
+        "salesperson",
+        "template",
+        "language",
+        "campaign",
+        "attachment",
+        "segment",
     ).order_by("line_no")
 
 
@@ -61,6 +69,26 @@ def segment_line_get(segment: Segment, line_no: int | str) -> SegmentLine:
     if found is None:
         raise NotFoundError(
             _("Segment %(no)s has no line %(line)s.") % {"no": segment.no, "line": line_no}
+        )
+    return found
+
+
+def segment_languages(segment: Segment) -> QuerySet[SegmentLanguage]:
+    """The header's interaction languages (reference 1.10), by language code."""
+    return (
+        SegmentLanguage.objects.filter(segment=segment)
+        .select_related("language", "attachment", "segment")
+        .order_by("language__code")
+    )
+
+
+def segment_language_get(segment: Segment, language_code: str) -> SegmentLanguage:
+    code = str(language_code or "").strip().upper()[:10]
+    found = segment_languages(segment).filter(language__code=code).first()
+    if found is None:
+        raise NotFoundError(
+            _("Segment %(no)s has no interaction language %(language)s.")
+            % {"no": segment.no, "language": code}
         )
     return found
 

@@ -35,6 +35,8 @@ def log_result_data(result: Any) -> dict[str, Any]:
         "follow_up_no_of_lines": result.follow_up_lines,
         "campaign_nos": list(result.campaigns),
         "dry_run": result.dry_run,
+        "deliver": result.deliver,
+        "deliveries": dict(result.deliveries),
     }
 
 
@@ -47,6 +49,7 @@ def segment_log_task(
     follow_up_outcome: str = "all",
     follow_up_evaluation: str | None = None,
     follow_up_copy_setup: bool = False,
+    deliver: bool | None = None,
 ) -> dict[str, Any]:
     """Log segment `segment_no` as user `user_id` (see `services.segment_log`)."""
     # Imported when the task runs: the logging services queue this task, so they import this
@@ -63,6 +66,7 @@ def segment_log_task(
             follow_up_outcome=follow_up_outcome,
             follow_up_evaluation=follow_up_evaluation,
             follow_up_copy_setup=follow_up_copy_setup,
+            deliver=deliver,
         )
     except Segment.DoesNotExist:
         return {

@@ -1,9 +1,10 @@
-from rapport.segments.views import lines, log, segments, selection
+from rapport.segments.views import languages, lines, log, segments, selection
 
 app_name = "segments"
 urlpatterns = [
     *segments.urlpatterns,
     *lines.urlpatterns,
+    *languages.urlpatterns,
     *selection.urlpatterns,
     *log.urlpatterns,
 ]

@@ -141,6 +141,7 @@ def test_build_personalise_and_log_a_segment_with_a_follow_up(
     # Log it with a follow-up segment.
     page.get_by_role("link", name="Log", exact=True).click()
     page.locator("#id_follow_up").check()
+    page.locator("#id_deliver").uncheck()  # the templates have no attachments to deliver
     screenshot(page, "log-request")
     page.locator("main form button[type=submit].btn-primary").click()
     expect(page.locator("main")).to_contain_text("SEG00002")

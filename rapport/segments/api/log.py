@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from rapport.core import jobs, permissions
 from rapport.core.api.serializers import ActionSerializer, refuse_body
 from rapport.core.api.views import NoticesMixin
-from rapport.core.errors import NotFoundError, ValidationFailed
+from rapport.core.errors import NotFoundError
 from rapport.interactions import selectors as interaction_selectors
 from rapport.interactions.api.serializers import InteractionSerializer
 from rapport.interactions.choices import Evaluation
@@ -34,7 +34,11 @@ JOB_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, descrip
 
 class LogRequestSerializer(ActionSerializer):
     deliver = serializers.BooleanField(
-        required=False, default=False, help_text="Not yet: arrives with the delivery issue."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Send or print the logged entries (reference 2.5). Left out or null: yes "
+        "when a line has a correspondence type. Every line to deliver needs an attachment.",
     )
     follow_up = serializers.BooleanField(required=False, default=False)
     follow_up_outcome = serializers.ChoiceField(
@@ -62,6 +66,12 @@ class LogResultSerializer(serializers.Serializer):
     follow_up_no_of_lines = serializers.IntegerField()
     campaign_nos = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
+    deliver = serializers.BooleanField()
+    deliveries = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="With deliver: the entries delivered (in a dry run: to deliver) per "
+        "correspondence type (email, hard_copy, fax).",
+    )
 
 
 class JobSerializer(serializers.Serializer):
@@ -142,15 +152,12 @@ class SegmentLogView(NoticesMixin, APIView):
         segment, one campaign entry per campaign; the segment is removed. `follow_up` creates
         the follow-up segment (numbered from Segment Nos.) with all contacts, only the failed
         attempts, or `follow_up_evaluation` or worse; `follow_up_copy_setup` copies the
-        interaction setup. `dry_run` checks and counts, writing nothing. A segment of 20,000
+        interaction setup. `deliver` sends or prints the entries (default: when a line has a
+        correspondence type). `dry_run` checks and counts, writing nothing. A segment of 20,000
         lines or more answers 202 with a job to poll at `jobs/<id>/`."""
         serializer = LogRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = dict(serializer.validated_data)
-        if options.pop("deliver"):
-            raise ValidationFailed(
-                {"deliver": ["Delivery arrives with the delivery issue."]}, code="not_available"
-            )
         started = services.segment_log_start(
             actor=request.user, segment=selectors.segment_get(no), **options
         )

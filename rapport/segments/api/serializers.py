@@ -153,6 +153,13 @@ class SegmentLineSerializer(serializers.ModelSerializer):
     template_code = _related("template.code")
     group_code = _related("group.code")
     language_code = _related("language.code")
+    attachment_no = serializers.IntegerField(
+        source="attachment.no",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="The line's own (unique) attachment; null: it inherits its language row's.",
+    )
 
     class Meta:
         model = SegmentLine
@@ -179,6 +186,7 @@ class SegmentLineSerializer(serializers.ModelSerializer):
             "campaign_no",
             "campaign_target",
             "campaign_response",
+            "attachment_no",
         ]
         read_only_fields = fields
 
@@ -233,3 +241,9 @@ class SegmentLineWriteSerializer(serializers.Serializer):
     cost = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
     duration = serializers.DecimalField(max_digits=18, decimal_places=0, required=False)
     evaluation = serializers.CharField(required=False)
+    attachment_no = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Set the line's own attachment (an attachment no.); null clears it (the "
+        "line inherits its language row's again).",
+    )

@@ -1,6 +1,12 @@
-"""The segments API: header and lines (`views`), contact selection (`selection`), logging and
+"""The segments API: header and lines (`views`), interaction languages and attachments
+(`languages`), contact selection (`selection`), logging and
 logged segments (`log`)."""
 
-from rapport.segments.api import log, selection, views
+from rapport.segments.api import languages, log, selection, views
 
-urlpatterns = [*views.urlpatterns, *selection.urlpatterns, *log.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *languages.urlpatterns,
+    *selection.urlpatterns,
+    *log.urlpatterns,
+]

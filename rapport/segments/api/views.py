@@ -6,6 +6,9 @@ criteria actions (Go back undoes them)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
 from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -37,6 +40,7 @@ from rapport.segments.api.serializers import (
 from rapport.segments.models import Segment, SegmentLine
 
 NO = OpenApiParameter("no", OpenApiTypes.STR, OpenApiParameter.PATH, description="Segment no.")
+_UNSET: Any = object()
 LINE_NO = OpenApiParameter(
     "line_no", OpenApiTypes.INT, OpenApiParameter.PATH, description="Line no."
 )
@@ -154,11 +158,22 @@ class SegmentLineDetailView(_SegmentAPIView):
     @extend_schema(request=SegmentLineWriteSerializer, responses=SegmentLineSerializer)
     def patch(self, request: Request, no: str, line_no: int) -> Response:
         line = self.line(no, line_no)
-        values = service_values(request.data, LINE_NAMES)
+        data: Any = request.data
+        own: Any = _UNSET
+        if isinstance(data, dict) and "attachment_no" in data:
+            own = data["attachment_no"]
+            data = {key: value for key, value in data.items() if key != "attachment_no"}
+        values = service_values(data, LINE_NAMES)
         try:
-            services.segment_line_update(actor=request.user, line=line, **values)
+            with transaction.atomic():
+                if values:
+                    services.segment_line_update(actor=request.user, line=line, **values)
+                if own is not _UNSET:
+                    services.segment_line_attachment_set(
+                        actor=request.user, line=line, attachment=own
+                    )
         except DomainError as error:
-            raise api_error(error, LINE_NAMES) from error
+            raise api_error(error, {**LINE_NAMES, "attachment_no": "attachment"}) from error
         return Response(SegmentLineSerializer(self.line(no, line_no)).data)
 
     @extend_schema(responses={204: None})

@@ -4,12 +4,16 @@ refused. Who may do what: the administrator and marketing roles (capability MARK
 
 - `headers`: create, change (and the question whether the change goes to the lines), delete a
   segment; who may work with segments; the segment lock.
+- `language_rows`: the header's language rows from the template, the lines' subjects from the
+  rows, which attachment a line uses (own → its language row → the default language row).
 - `line_values`: the values of the lines, set-based (insert, history, refill).
 - `lines`: add, personalise and remove a line by hand; the criteria actions.
+- `languages`: the segment's interaction languages and the lines' own attachments.
 - `filters`: the filter sections and the contacts that match a filter set.
 - `selection`: Add, Reduce and Refine contacts, Go back.
 - `reuse`: save and reuse criteria, reuse a logged segment.
-- `log`: log a segment (now or in the background: `segment_log_start`), the follow-up segment.
+- `log`: log a segment (now or in the background: `segment_log_start`), the follow-up segment;
+  `log_delivery`: each logged line's attachment and the Deliver option.
 - `logged`: the logged segments, cancel and un-cancel, delete the canceled ones.
 
 The modules import one another downward in that order; callers import from here.
@@ -32,6 +36,20 @@ from rapport.segments.services.headers import (
     segment_delete,
     segment_update,
 )
+from rapport.segments.services.language_rows import (
+    ResolvedAttachment,
+    line_attachment_resolved,
+)
+from rapport.segments.services.languages import (
+    segment_language_attachment_create,
+    segment_language_attachment_remove,
+    segment_language_create,
+    segment_language_delete,
+    segment_language_update,
+    segment_line_attachment_create,
+    segment_line_attachment_remove,
+    segment_line_attachment_set,
+)
 from rapport.segments.services.line_values import contact_line_values
 from rapport.segments.services.lines import (
     LINE_FIELDS,
@@ -50,6 +68,7 @@ from rapport.segments.services.log import (
     segment_log_runs_in_background,
     segment_log_start,
 )
+from rapport.segments.services.log_delivery import default_deliver
 from rapport.segments.services.logged import (
     logged_segment_cancel,
     logged_segment_interactions,
@@ -84,6 +103,7 @@ __all__ = [
     "GoBackResult",
     "LogResult",
     "LogStart",
+    "ResolvedAttachment",
     "ReuseResult",
     "SelectionResult",
     "SkipReason",
@@ -92,7 +112,9 @@ __all__ = [
     "clean_filters",
     "contact_line_values",
     "criteria_action_label",
+    "default_deliver",
     "describe_filters",
+    "line_attachment_resolved",
     "lines_question",
     "lines_question_key",
     "lock_segment",
@@ -108,7 +130,15 @@ __all__ = [
     "segment_create",
     "segment_delete",
     "segment_go_back",
+    "segment_language_attachment_create",
+    "segment_language_attachment_remove",
+    "segment_language_create",
+    "segment_language_delete",
+    "segment_language_update",
     "segment_line_add",
+    "segment_line_attachment_create",
+    "segment_line_attachment_remove",
+    "segment_line_attachment_set",
     "segment_line_delete",
     "segment_line_update",
     "segment_log",

@@ -27,7 +27,20 @@ from rapport.core.errors import (
 )
 from rapport.interactions.services import clean_interaction_values, template_defaults_apply
 from rapport.numbering.services import number_series_assign
-from rapport.segments.models import LoggedSegment, Segment, SegmentHistory, SegmentLine
+from rapport.segments.models import (
+    LoggedSegment,
+    Segment,
+    SegmentHistory,
+    SegmentLanguage,
+    SegmentLine,
+)
+from rapport.segments.services.language_rows import (
+    default_row_subject,
+    lines_subject_from_rows,
+    release_all,
+    segment_attachment_ids,
+    template_languages_copy,
+)
 from rapport.segments.services.line_values import INTERACTION_COLUMNS, refill_lines
 from rapport.setup.selectors import marketing_setup_get
 
@@ -150,7 +163,25 @@ def segment_create(*, actor: Any, no: str = "", **fields: Any) -> Segment:
         raise ValidationFailed(
             {"no": [_("Segment %(no)s already exists.") % {"no": number}]}, code="duplicate"
         ) from None
+    if template is not None:
+        template_languages_copy(segment)
+        _sync_subject(segment, subject_given="subject" in cleaned)
     return segment
+
+
+def _sync_subject(segment: Segment, *, subject_given: bool) -> None:
+    """Subject (Default) and the default language row's subject are one value (reference
+    1.8 #24): a subject given goes to the row; else the header takes the row's."""
+    if subject_given:
+        if segment.language_id is not None:
+            SegmentLanguage.objects.filter(segment=segment, language_id=segment.language_id).update(
+                subject=segment.subject
+            )
+        return
+    subject = default_row_subject(segment)
+    if subject is not None and subject != segment.subject:
+        segment.subject = subject
+        Segment.objects.filter(pk=segment.pk).update(subject=subject)
 
 
 def _check_not_logged(number: str) -> None:
@@ -265,6 +296,10 @@ def segment_update(
             setattr(current, name, cleaned[name])
     check_campaign_flags(current)
     current.save()
+    if template_changed:
+        template_languages_copy(current)
+    if template_changed or "subject" in changed:
+        _sync_subject(current, subject_given="subject" in cleaned)
     if count and apply_to_lines:
         _propagate(
             current, lines, changed, template_changed=template_changed, old_subject=old_subject
@@ -379,7 +414,9 @@ def _propagate(
             subject=segment.subject
         )
     if template_changed:
-        refill_lines(segment, SegmentLine.objects.filter(pk__in=ids, contact__isnull=False))
+        refilled = SegmentLine.objects.filter(pk__in=ids, contact__isnull=False)
+        refill_lines(segment, refilled)
+        lines_subject_from_rows(segment, refilled)
 
 
 _RELATIONS = {"campaign", "salesperson", "template", "group", "language"}
@@ -394,6 +431,8 @@ def segment_delete(*, actor: Any, segment: Segment) -> None:
     """Delete a segment with its lines, criteria actions and history (reference 1.8)."""
     check_may_segment(actor)
     current = lock_segment(segment)
+    used = segment_attachment_ids(current)
     SegmentHistory.objects.filter(segment=current).delete()
     SegmentLine.objects.filter(segment=current).delete()
     current.delete()
+    release_all(used)  # the attachments nothing else refers to any more

@@ -33,6 +33,10 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from rapport.contacts.models import Contact, ContactType
 from rapport.segments.choices import HistoryAction
 from rapport.segments.models import LINE_NO_STEP, Segment, SegmentHistory, SegmentLine
+from rapport.segments.services.language_rows import (
+    language_ids_with_rows,
+    lines_subject_from_rows,
+)
 
 # The header fields a new line copies as they are (reference 2.3.3).
 COPIED_FROM_HEADER = (
@@ -52,8 +56,11 @@ COPIED_FROM_HEADER = (
 
 
 def _template_language_ids(segment: Segment) -> list[int]:
-    if segment.template_id is None:
-        return []
+    """The languages the header has a row for (reference 2.3.4; a segment without rows: its
+    template's)."""
+    rows = language_ids_with_rows(segment) if segment.pk is not None else []
+    if rows or segment.template_id is None:
+        return rows
     from rapport.interactions.models import InteractionTemplateLanguage
 
     return list(
@@ -190,12 +197,10 @@ def insert_lines(
             [segment.pk, action_no, False, *params],
         )
         inserted = cursor.rowcount
-    record_history(
-        segment,
-        SegmentLine.objects.filter(segment=segment, action_no=action_no, line_no__gt=start),
-        action_no=action_no,
-        action=HistoryAction.INSERTION,
-    )
+    new_lines = SegmentLine.objects.filter(segment=segment, action_no=action_no, line_no__gt=start)
+    if "subject" not in (overrides or {}) and language_ids_with_rows(segment):
+        lines_subject_from_rows(segment, new_lines)  # reference 2.3.4: the row's subject
+    record_history(segment, new_lines, action_no=action_no, action=HistoryAction.INSERTION)
     return int(inserted)
 
 
@@ -226,6 +231,7 @@ HISTORY_COPIED = (
     "evaluation",
     "attempt_failed",
     "time",
+    "attachment_id",
 )
 
 

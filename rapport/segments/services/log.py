@@ -20,8 +20,8 @@ Where Rapport differs from NAV on purpose (for docs/differences.md):
   evaluation or worse) and can copy the interaction setup (template and header interaction
   fields); NAV always takes all contacts and copies no interaction field.
 * Its description is cut to 100 characters (NAV: 50).
-* The interactions share one read-only copy of each template language's attachment they use
-  (NAV marks the shared line attachment read-only).
+* Entries share one read-only copy per source attachment (NAV marks the shared one read-only);
+  with Deliver every line to deliver is checked for an attachment before anything is written.
 * A segment of `BACKGROUND_THRESHOLD` lines with a contact or more is logged by a background
   task when the page or the API asks (`segment_log_start`); the command line logs it at once.
 """
@@ -47,9 +47,8 @@ from rapport.interactions.models import (
     DESCRIPTION_LENGTH,
     InteractionLogEntry,
     InteractionTemplate,
-    InteractionTemplateLanguage,
 )
-from rapport.interactions.services import attachment_read_only_copy, lock_entry_numbers
+from rapport.interactions.services import lock_entry_numbers
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import (
     LoggedSegment,
@@ -62,6 +61,14 @@ from rapport.segments.services.headers import (
     segment_create,
     segment_delete,
 )
+from rapport.segments.services.log_delivery import (
+    EFFECTIVE_TYPE_PARAMS,
+    attachment_column,
+    attachment_copies,
+    check_deliver,
+    effective_type_sql,
+)
+from rapport.segments.services.log_delivery import deliveries as count_deliveries
 from rapport.segments.services.reuse import segment_reuse_logged_segment
 from rapport.segments.tasks import enqueue_segment_log
 from rapport.setup.selectors import marketing_setup_get
@@ -110,6 +117,9 @@ class LogResult:
     follow_up_lines: int = 0
     dry_run: bool = False
     campaigns: list[str] = field(default_factory=list)
+    deliver: bool = False
+    deliveries: dict[str, int] = field(default_factory=dict)
+    """Deliver: the entries to deliver per correspondence type (email, hard_copy, fax)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,47 +331,11 @@ def _campaign_entries(
     return entries
 
 
-def _attachments(lines: QuerySet[SegmentLine]) -> dict[tuple[int, int], int]:
-    """One read-only copy of each template language's attachment the lines use, shared by
-    their interactions: {(template id, language id): attachment id}."""
-    pairs = set(
-        lines.filter(language__isnull=False)
-        .values_list("template_id", "language_id")
-        .distinct()
-        .order_by()
-    )
-    if not pairs:
-        return {}
-    rows = InteractionTemplateLanguage.objects.select_related("attachment").filter(
-        template_id__in={template for template, _language in pairs},
-        language_id__in={language for _template, language in pairs},
-        attachment__isnull=False,
-    )
-    copies = {}
-    for row in rows:
-        key = (row.template_id, row.language_id)
-        if key in pairs:
-            copy = attachment_read_only_copy(row.attachment)
-            assert copy is not None
-            copies[key] = copy.pk
-    return copies
-
-
 def _case(column: str, mapping: dict[Any, int]) -> tuple[str, list[Any]]:
-    """SQL `CASE` mapping `column`'s values (single ids or id pairs) to ids, else NULL."""
-    if not mapping:
-        return "NULL", []
-    sql = ["CASE"]
-    params: list[Any] = []
-    for key, value in mapping.items():
-        if isinstance(key, tuple):
-            sql.append(f"WHEN {column[0]} = %s AND {column[1]} = %s THEN %s")
-            params += [*key, value]
-        else:
-            sql.append(f"WHEN {column} = %s THEN %s")
-            params += [key, value]
-    sql.append("END")
-    return " ".join(sql), params
+    """SQL `CASE` mapping `column`'s values to ids, else NULL."""
+    whens = " ".join(f"WHEN {column} = %s THEN %s" for _key in mapping)
+    params = [value for item in mapping.items() for value in item]
+    return (f"CASE {whens} END", params) if mapping else ("NULL", [])
 
 
 LOG_COLUMNS = (
@@ -393,6 +367,7 @@ LOG_COLUMNS = (
     "canceled",
     "postponed",
     "delivery_status",
+    "delivery_error",
     "user_id",
     "created_at",
     "modified_at",
@@ -404,7 +379,7 @@ def _insert_interactions(
     segment: Segment,
     logged: LoggedSegment,
     campaign_entries: dict[int, CampaignEntry],
-    attachments: dict[tuple[int, int], int],
+    attachments: dict[int, int],
 ) -> int:
     """One INSERT … SELECT: an interaction log entry per line with a contact, in line order,
     with consecutive entry nos. after the highest, every value copied from the line; the
@@ -415,7 +390,7 @@ def _insert_interactions(
     entry_case, entry_params = _case(
         "l.campaign_id", {key: entry.pk for key, entry in campaign_entries.items()}
     )
-    attachment_case, attachment_params = _case(("l.template_id", "l.language_id"), attachments)  # type: ignore[arg-type]
+    attachment_case, attachment_params = attachment_column(segment, attachments)
     now = timezone.now()
     log_table = InteractionLogEntry._meta.db_table
     line_table = SegmentLine._meta.db_table
@@ -427,19 +402,16 @@ def _insert_interactions(
         "l.template_id, COALESCE(l.group_id, t.group_id), l.description, l.subject, "
         "l.salesperson_id, l.date, l.time, l.cost, l.duration, l.information_flow, "
         "l.initiated_by, l.evaluation, l.attempt_failed, "
-        "CASE WHEN l.correspondence_type = %s AND COALESCE(c.email, '') = '' THEN '' "
-        "WHEN l.correspondence_type = %s AND COALESCE(c.fax_no, '') = '' THEN '' "
-        "ELSE l.correspondence_type END, "
+        f"{effective_type_sql()}, "
         f"l.language_id, l.campaign_id, {entry_case}, l.campaign_target, l.campaign_response, "
-        f"%s, %s, {attachment_case}, %s, %s, '', %s, %s, %s "
+        f"%s, %s, {attachment_case}, %s, %s, '', '', %s, %s, %s "
         f"FROM {line_table} l JOIN {contact_table} c ON c.id = l.contact_id "
         f"JOIN {template_table} t ON t.id = l.template_id "
         "WHERE l.segment_id = %s ORDER BY l.line_no"
     )
     params = [
         highest,
-        "email",
-        "fax",
+        *EFFECTIVE_TYPE_PARAMS,
         *entry_params,
         segment.no,
         logged.entry_no,
@@ -504,6 +476,7 @@ def segment_log(
     follow_up_evaluation: str | None = None,
     follow_up_copy_setup: bool = False,
     dry_run: bool = False,
+    deliver: bool | None = None,
 ) -> LogResult:
     """Log `segment` (reference 2.5), in one transaction: refused (nothing written) when a
     logged segment with its no. exists, when it has no description, when no line has a contact
@@ -517,7 +490,13 @@ def segment_log(
     `follow_up` a new segment "Follow-up on segment <no>" with the same campaign and the
     contacts of the outcome asked for (all; failed attempts; `follow_up_evaluation` or worse),
     with `follow_up_copy_setup` also the template and the header's interaction fields.
-    `dry_run` runs every check and says what would be logged, writing nothing."""
+    `deliver` (reference 2.5; None: yes when a line has a correspondence type) asks the
+    delivery app (`delivery_request`, in this transaction) to send or print the entries; every
+    line logged with a correspondence type then needs an attachment, else the log is refused
+    naming the segment language without one. Each line's attachment (own, else its language
+    row's, else the default language row's) becomes a read-only copy shared per source.
+    `dry_run` runs every check and says what would be logged (and delivered), writing
+    nothing."""
     check_may_segment(actor)
     outcome = str(follow_up_outcome or FollowUpOutcome.ALL)
     if follow_up:
@@ -525,21 +504,18 @@ def segment_log(
         _check_follow_up_setup()
     current = lock_segment(segment)
     lines, count = _check_segment(current)
+    deliver = check_deliver(current, deliver)
     campaigns = _campaign_nos(lines)
+    delivered = count_deliveries(current) if deliver else {}
     if dry_run:
         follow_up_filter = _follow_up_filter(outcome, follow_up_evaluation) if follow_up else None
-        return _would_log(current, lines, count, campaigns, follow_up_filter)
-    logged = _create_logged_segment(actor, current)
-    attachments = _attachments(lines)
-    campaign_entries = _campaign_entries(actor, current, lines, logged)
-    inserted = _insert_interactions(actor, current, logged, campaign_entries, attachments)
-    segment_delete(actor=actor, segment=current)
-    result = LogResult(
-        segment_no=current.no,
-        no_of_interactions=inserted,
-        logged_segment=logged,
-        campaigns=campaigns,
-    )
+        result = _would_log(current, lines, count, campaigns, follow_up_filter)
+        result.deliver, result.deliveries = deliver, delivered
+        return result
+    result = _write(actor, current, lines, campaigns, deliver=deliver)
+    result.deliveries = delivered
+    logged = result.logged_segment
+    assert logged is not None
     if follow_up:
         result.follow_up_segment = _create_follow_up(
             actor=actor,
@@ -551,6 +527,33 @@ def segment_log(
         )
         result.follow_up_lines = result.follow_up_segment.lines.count()
     return result
+
+
+def _write(
+    actor: Any,
+    segment: Segment,
+    lines: QuerySet[SegmentLine],
+    campaigns: list[str],
+    *,
+    deliver: bool,
+) -> LogResult:
+    """Reference 2.5 steps 3–7 (and 9: the delivery request, in this transaction)."""
+    logged = _create_logged_segment(actor, segment)
+    attachments = attachment_copies(segment)
+    campaign_entries = _campaign_entries(actor, segment, lines, logged)
+    inserted = _insert_interactions(actor, segment, logged, campaign_entries, attachments)
+    segment_delete(actor=actor, segment=segment)
+    if deliver:
+        from rapport.interactions.services.delivery_hooks import delivery_request
+
+        delivery_request(actor=actor, logged_segment_entry_no=logged.entry_no)
+    return LogResult(
+        segment_no=segment.no,
+        no_of_interactions=inserted,
+        logged_segment=logged,
+        campaigns=campaigns,
+        deliver=deliver,
+    )
 
 
 def segment_log_runs_in_background(segment: Segment) -> bool:

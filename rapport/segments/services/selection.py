@@ -46,6 +46,7 @@ from rapport.segments.services.filters import (
     matching_contacts,
 )
 from rapport.segments.services.headers import check_may_segment, lock_segment
+from rapport.segments.services.language_rows import release_all
 from rapport.segments.services.line_values import (
     HISTORY_COPIED,
     correspondence_type_expression,
@@ -489,11 +490,12 @@ def segment_go_back(*, actor: Any, segment: Segment) -> GoBackResult:
             code="nothing_to_undo",
         )
     label = criteria_action_label(last)
-    removed, _details = SegmentLine.objects.filter(
-        segment=current, action_no=last.action_no
-    ).delete()
+    undone = SegmentLine.objects.filter(segment=current, action_no=last.action_no)
+    own = set(undone.filter(attachment__isnull=False).values_list("attachment_id", flat=True))
+    removed, _details = undone.delete()
     restored = _restore_lines(current, last.action_no)
     SegmentHistory.objects.filter(segment=current, action_no=last.action_no).delete()
+    release_all(own)  # own attachments of the lines taken out that nothing else uses
     last.delete()
     current.no_of_criteria_actions = last.action_no - 1
     Segment.objects.filter(pk=current.pk).update(no_of_criteria_actions=last.action_no - 1)

@@ -103,7 +103,7 @@ def s1(world: Any, make_segment: Any) -> Segment:
 
 def test_logging_writes_one_interaction_per_line_with_its_values(world: Any, s1: Segment) -> None:
     InteractionLogEntry.objects.all().delete()
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     logged = LoggedSegment.objects.get()
     assert result.logged_segment == logged
     assert result.no_of_interactions == 4
@@ -162,7 +162,7 @@ def test_entry_nos_continue_after_the_highest(world: Any, s1: Segment) -> None:
     single = interaction_services.interaction_create(
         actor=world.mila, contact="P3", template=world.call, correspondence_type=""
     )
-    services.segment_log(actor=world.mila, segment=s1)
+    services.segment_log(deliver=False, actor=world.mila, segment=s1)
     numbers = [row[0] for row in entries() if row[5] == "S1"]
     assert numbers == list(range(single.entry_no + 1, single.entry_no + 5))
 
@@ -173,7 +173,7 @@ def test_one_campaign_entry_per_campaign(world: Any, s1: Segment) -> None:
     p1 = s1.lines.get(contact__no="P1")
     for line in (co1, p1):
         services.segment_line_update(actor=world.mila, line=line, campaign=cp2)
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert result.campaigns == ["CP1", "CP2"]
     campaign_entries = {entry.campaign.no: entry for entry in CampaignEntry.objects.all()}
     assert sorted(campaign_entries) == ["CP1", "CP2"]
@@ -191,13 +191,13 @@ def test_one_campaign_entry_per_campaign(world: Any, s1: Segment) -> None:
 
 def test_lines_without_a_contact_are_skipped(world: Any, s1: Segment) -> None:
     SegmentLine.objects.filter(segment=s1, contact__no="CO1").update(contact=None)
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert result.no_of_interactions == 3
 
 
 def test_dry_run_checks_and_writes_nothing(world: Any, s1: Segment) -> None:
     before = snapshot()
-    result = services.segment_log(actor=world.mila, segment=s1, dry_run=True)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1, dry_run=True)
     assert (result.no_of_interactions, result.dry_run, result.logged_segment) == (4, True, None)
     assert result.campaigns == ["CP1"]
     assert snapshot() == before
@@ -206,7 +206,7 @@ def test_dry_run_checks_and_writes_nothing(world: Any, s1: Segment) -> None:
 def refused(world: Any, segment: Segment, error: type, match: str, **options: Any) -> None:
     before = snapshot()
     with pytest.raises(error, match=match):
-        services.segment_log(actor=world.mila, segment=segment, **options)
+        services.segment_log(deliver=False, actor=world.mila, segment=segment, **options)
     assert snapshot() == before
 
 
@@ -226,7 +226,7 @@ def test_every_refused_line_is_counted_and_the_first_ten_named(
     Contact.objects.filter(no="X00").update(privacy_blocked=True)
     before = snapshot()
     with pytest.raises(ValidationFailed) as caught:
-        services.segment_log(actor=world.mila, segment=segment)
+        services.segment_log(deliver=False, actor=world.mila, segment=segment)
     assert snapshot() == before
     messages = caught.value.errors["lines"]
     assert len(messages) == 11
@@ -271,7 +271,7 @@ def test_only_marketing_may_log(world: Any, s1: Segment) -> None:
     before = snapshot()
     for user in (world.sven, world.reader):
         with pytest.raises(PermissionDeniedError):
-            services.segment_log(actor=user, segment=s1)
+            services.segment_log(deliver=False, actor=user, segment=s1)
     assert snapshot() == before
 
 
@@ -284,7 +284,7 @@ def test_an_error_while_writing_rolls_everything_back(
     monkeypatch.setattr(services_log, "segment_delete", broken)
     before = snapshot()
     with pytest.raises(RuntimeError):
-        services.segment_log(actor=world.mila, segment=s1)
+        services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert snapshot() == before
 
 
@@ -299,7 +299,7 @@ def follow_up_contacts(result: services.LogResult) -> list[str]:
 
 
 def test_follow_up_with_all_contacts(world: Any, s1: Segment, segment_nos: Any) -> None:
-    result = services.segment_log(actor=world.mila, segment=s1, follow_up=True)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1, follow_up=True)
     follow_up = result.follow_up_segment
     assert follow_up is not None
     assert follow_up.no == "SEG00001"
@@ -315,7 +315,7 @@ def test_follow_up_with_all_contacts(world: Any, s1: Segment, segment_nos: Any) 
 
 def test_follow_up_with_failed_attempts_only(world: Any, s1: Segment, segment_nos: Any) -> None:
     result = services.segment_log(
-        actor=world.mila, segment=s1, follow_up=True, follow_up_outcome="failed"
+        deliver=False, actor=world.mila, segment=s1, follow_up=True, follow_up_outcome="failed"
     )
     assert follow_up_contacts(result) == ["P3"]
 
@@ -326,6 +326,7 @@ def test_follow_up_with_an_evaluation_or_worse(world: Any, s1: Segment, segment_
     SegmentLine.objects.filter(pk=lines["P1"].pk).update(evaluation="positive")
     SegmentLine.objects.filter(pk=lines["P2"].pk).update(evaluation="very_negative")
     result = services.segment_log(
+        deliver=False,
         actor=world.mila,
         segment=s1,
         follow_up=True,
@@ -349,7 +350,7 @@ def test_follow_up_evaluation_must_be_chosen(world: Any, s1: Segment, segment_no
 
 def test_follow_up_copies_the_setup_on_request(world: Any, s1: Segment, segment_nos: Any) -> None:
     result = services.segment_log(
-        actor=world.mila, segment=s1, follow_up=True, follow_up_copy_setup=True
+        deliver=False, actor=world.mila, segment=s1, follow_up=True, follow_up_copy_setup=True
     )
     follow_up = result.follow_up_segment
     assert follow_up is not None
@@ -363,7 +364,12 @@ def test_follow_up_copies_the_setup_on_request(world: Any, s1: Segment, segment_
 
 def test_dry_run_counts_the_follow_up(world: Any, s1: Segment, segment_nos: Any) -> None:
     result = services.segment_log(
-        actor=world.mila, segment=s1, follow_up=True, follow_up_outcome="failed", dry_run=True
+        deliver=False,
+        actor=world.mila,
+        segment=s1,
+        follow_up=True,
+        follow_up_outcome="failed",
+        dry_run=True,
     )
     assert (result.no_of_interactions, result.follow_up_lines) == (4, 1)
     assert Segment.objects.count() == 1
@@ -382,7 +388,7 @@ def _queries_to_log(world: Any, make_segment: Any, no: str, size: int) -> int:
     )
     add(segment, *(f"{no}-{index:05d}" for index in range(size)))
     with CaptureQueriesContext(connection) as captured:
-        result = services.segment_log(actor=world.mila, segment=segment)
+        result = services.segment_log(deliver=False, actor=world.mila, segment=segment)
     assert result.no_of_interactions == size
     return len(captured)
 
@@ -401,7 +407,7 @@ def test_logging_10_or_1000_lines_takes_the_same_number_of_queries(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 

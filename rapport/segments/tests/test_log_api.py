@@ -34,7 +34,7 @@ def client(api_client: Any, world: Any) -> Any:
 
 
 def test_log_answers_what_was_logged(client: Any, s1: Segment) -> None:
-    response = client.post(URL, {}, format="json")
+    response = client.post(URL, {"deliver": False}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
     logged = LoggedSegment.objects.get()
@@ -46,13 +46,15 @@ def test_log_answers_what_was_logged(client: Any, s1: Segment) -> None:
         "follow_up_no_of_lines": 0,
         "campaign_nos": ["CP1"],
         "dry_run": False,
+        "deliver": False,
+        "deliveries": {},
     }
     assert not Segment.objects.exists()
 
 
 def test_dry_run_writes_nothing(client: Any, s1: Segment) -> None:
     before = snapshot()
-    response = client.post(URL, {"dry_run": True}, format="json")
+    response = client.post(URL, {"deliver": False, "dry_run": True}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["no_of_interactions"] == 4
     assert response.json()["logged_segment_entry_no"] is None
@@ -60,7 +62,9 @@ def test_dry_run_writes_nothing(client: Any, s1: Segment) -> None:
 
 
 def test_log_with_follow_up(client: Any, s1: Segment, segment_nos: Any) -> None:
-    response = client.post(URL, {"follow_up": True, "follow_up_outcome": "failed"}, format="json")
+    response = client.post(
+        URL, {"deliver": False, "follow_up": True, "follow_up_outcome": "failed"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["follow_up_segment_no"] == "SEG00001"
     assert response.json()["follow_up_no_of_lines"] == 1
@@ -69,27 +73,20 @@ def test_log_with_follow_up(client: Any, s1: Segment, segment_nos: Any) -> None:
 def test_refusals_use_the_error_shape_and_write_nothing(client: Any, s1: Segment) -> None:
     SegmentLine.objects.filter(segment=s1, contact__no="P3").update(salesperson=None)
     before = snapshot()
-    response = client.post(URL, {}, format="json")
+    response = client.post(URL, {"deliver": False}, format="json")
     assert_error_shape(response, 400, code="lines_invalid")
     body = response.json()["error"]
     assert "Line 40000 (contact P3): choose a salesperson." in body["fields"]["lines"]
     assert body["no_of_lines_refused"] == 1
-    response = client.post(URL, {"follow_up": True}, format="json")
+    response = client.post(URL, {"deliver": False, "follow_up": True}, format="json")
     assert response.status_code == 409
     assert "Segment Nos." in response.json()["error"]["message"]
     assert snapshot() == before
 
 
-def test_deliver_is_not_there_yet(client: Any, s1: Segment) -> None:
-    response = client.post(URL, {"deliver": True}, format="json")
-    assert response.status_code == 400
-    assert response.json()["error"]["message"] == "Delivery arrives with the delivery issue."
-    assert client.post(URL, {"deliver": False, "dry_run": True}, format="json").status_code == 200
-
-
 def test_bad_input(client: Any, s1: Segment) -> None:
-    assert client.post(URL, {"colour": "red"}, format="json").status_code == 400
-    response = client.post(URL, {"follow_up_outcome": "best"}, format="json")
+    assert client.post(URL, {"deliver": False, "colour": "red"}, format="json").status_code == 400
+    response = client.post(URL, {"deliver": False, "follow_up_outcome": "best"}, format="json")
     assert response.status_code == 400
     assert "follow_up_outcome" in response.json()["error"]["fields"]
     assert client.post(URL, ["x"], format="json").status_code == 400
@@ -106,8 +103,8 @@ def test_bad_input(client: Any, s1: Segment) -> None:
 
 def test_only_marketing_logs(api_client: Any, world: Any, s1: Segment) -> None:
     for user in (world.sven, world.reader):
-        assert api_client(user).post(URL, {}, format="json").status_code == 403
-    assert api_client(None).post(URL, {}, format="json").status_code == 401
+        assert api_client(user).post(URL, {"deliver": False}, format="json").status_code == 403
+    assert api_client(None).post(URL, {"deliver": False}, format="json").status_code == 401
     assert Segment.objects.filter(no="S1").exists()
 
 
@@ -116,7 +113,7 @@ def test_only_marketing_logs(api_client: Any, world: Any, s1: Segment) -> None:
 )
 def test_a_big_segment_answers_a_job(client: Any, s1: Segment, monkeypatch: Any) -> None:
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
-    response = client.post(URL, {}, format="json")
+    response = client.post(URL, {"deliver": False}, format="json")
     assert response.status_code == 202, response.content
     job = response.json()["job"]
     assert job["status"] == "succeeded"  # the immediate backend ran it already
@@ -129,7 +126,7 @@ def test_a_queued_job_is_polled_until_the_worker_ran_it(
     client: Any, s1: Segment, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
-    response = client.post(URL, {"follow_up": False}, format="json")
+    response = client.post(URL, {"deliver": False, "follow_up": False}, format="json")
     assert response.status_code == 202, response.content
     job = response.json()["job"]
     assert (job["status"], job["progress"], job["result"]) == ("queued", 0, None)
@@ -146,7 +143,7 @@ def test_a_refused_background_log_is_a_failed_job(
     client: Any, s1: Segment, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 3)
-    job = client.post(URL, {}, format="json").json()["job"]
+    job = client.post(URL, {"deliver": False}, format="json").json()["job"]
     SegmentLine.objects.filter(segment=s1, contact__no="P3").update(salesperson=None)
     run_worker(monkeypatch)
     done = client.get(f"/api/v1/jobs/{job['id']}/").json()["job"]
@@ -160,7 +157,7 @@ def test_a_refused_background_log_is_a_failed_job(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 

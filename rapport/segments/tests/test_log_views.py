@@ -108,7 +108,7 @@ def test_a_big_segment_is_logged_in_the_background(
 
 @pytest.fixture
 def logged(world: Any, s1: Segment) -> LoggedSegment:
-    result = services.segment_log(actor=world.mila, segment=s1)
+    result = services.segment_log(deliver=False, actor=world.mila, segment=s1)
     assert result.logged_segment is not None
     return result.logged_segment
 
@@ -187,7 +187,7 @@ def test_delete_canceled_counts_first(browser: Any, world: Any, logged: LoggedSe
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("log_segment", *args, stdout=out)
+    call_command("log_segment", *args, "--no-deliver", stdout=out)
     return out.getvalue()
 
 
@@ -229,7 +229,7 @@ def test_log_start_queues_a_big_segment_and_logs_a_small_one_now(
 ) -> None:
     actor = User.objects.get(username="mila")
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 5)  # S1 has 4 lines with a contact
-    started = services.segment_log_start(actor=actor, segment=s1)
+    started = services.segment_log_start(deliver=False, actor=actor, segment=s1)
     assert started.job is None and started.result is not None
     assert started.result.no_of_interactions == 4
     assert LoggedSegment.objects.count() == 1
@@ -240,14 +240,17 @@ def test_log_start_queues_at_the_threshold_and_a_dry_run_or_the_cli_runs_now(
 ) -> None:
     actor = User.objects.get(username="mila")
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 4)
-    dry = services.segment_log_start(actor=actor, segment=s1, dry_run=True)
+    dry = services.segment_log_start(deliver=False, actor=actor, segment=s1, dry_run=True)
     assert dry.job is None and dry.result is not None and dry.result.dry_run
-    queued = services.segment_log_start(actor=actor, segment=s1, follow_up_copy_setup=True)
+    queued = services.segment_log_start(
+        deliver=False, actor=actor, segment=s1, follow_up_copy_setup=True
+    )
     assert queued.result is None and queued.job is not None
     assert queued.job.kwargs == {
         "segment_no": "S1",
         "user_id": actor.pk,
         "follow_up_copy_setup": True,
+        "deliver": False,
     }
     assert not LoggedSegment.objects.exists()  # queued, not yet run
     # The command line waits: even a big segment is logged at once.
@@ -261,7 +264,7 @@ def test_log_start_refuses_a_reader_before_queuing(
     reader = User.objects.get(username="rita")
     monkeypatch.setattr(services_log, "BACKGROUND_THRESHOLD", 1)
     with pytest.raises(PermissionDeniedError):
-        services.segment_log_start(actor=reader, segment=s1)
+        services.segment_log_start(deliver=False, actor=reader, segment=s1)
     assert Segment.objects.filter(no="S1").exists()
 
 

@@ -224,7 +224,7 @@ def test_deleting_a_canceled_logged_segment_unlinks_criteria_that_reused_it(
 
     first = make_segment("S1", template=world.call, salesperson="MV")
     add_all(first, "P1")
-    logged = services.segment_log(actor=world.mila, segment=first).logged_segment
+    logged = services.segment_log(deliver=False, actor=world.mila, segment=first).logged_segment
     reuser = make_segment("S2")
     services.segment_reuse_logged_segment(actor=world.mila, segment=reuser, logged_segment=logged)
     services.segment_save_criteria(actor=world.mila, segment=reuser, code="REUSEA")

@@ -21,6 +21,7 @@ from rapport.segments.forms import SegmentLineAddForm, SegmentLineForm, SegmentL
 from rapport.segments.models import SegmentLine
 from rapport.segments.views.base import WRITE, LineWriteMixin, SegmentWriteMixin
 from rapport.segments.views.fill import line_fill, line_initial, posted_values, render_fields
+from rapport.segments.views.languages import line_attachment
 
 
 class SegmentLineAddView(SegmentWriteMixin, ServiceFormView):
@@ -99,6 +100,7 @@ class SegmentLineEditView(LineWriteMixin, ServiceFormView):
         context["fill_url"] = reverse(
             "segments:segment-line-fill", args=[self.segment.no, self.line.line_no]
         )
+        context["line_attachment"] = line_attachment(self.line, can_write=True)
         return context
 
     def perform(self, form: SegmentLineForm) -> SegmentLine:

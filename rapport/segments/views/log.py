@@ -21,6 +21,7 @@ from django.views import generic
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
+from rapport.core.cards import card_actions, card_panels
 from rapport.core.errors import DomainError
 from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import (
@@ -78,6 +79,14 @@ def _refusal(error: DomainError) -> list[str]:
 
 
 class SegmentLogForm(BootstrapFormMixin, forms.Form):
+    deliver = forms.BooleanField(
+        label=gettext_lazy("Deliver"),
+        required=False,
+        help_text=gettext_lazy(
+            "Send the e-mails and print the letters of the logged interactions, each with its "
+            "line's attachment."
+        ),
+    )
     follow_up = forms.BooleanField(label=gettext_lazy("Create follow-up segment"), required=False)
     follow_up_outcome = forms.ChoiceField(
         label=gettext_lazy("Follow-up contacts"),
@@ -99,6 +108,7 @@ class SegmentLogForm(BootstrapFormMixin, forms.Form):
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
+            "deliver": bool(data.get("deliver")),
             "follow_up": bool(data.get("follow_up")),
             "follow_up_outcome": data.get("follow_up_outcome") or FollowUpOutcome.ALL,
             "follow_up_evaluation": data.get("follow_up_evaluation") or None,
@@ -115,12 +125,45 @@ class SegmentLogView(SegmentWriteMixin, ServiceFormView):
     write_capability = WRITE
     submit_label = gettext_lazy("Log")
 
+    def get_form(self, form_class: Any = None) -> SegmentLogForm:
+        """Deliver: on by default when a line has a correspondence type (reference 2.5),
+        else off and disabled, saying why."""
+        form: SegmentLogForm = super().get_form(form_class)  # type: ignore[assignment]
+        field = form.fields["deliver"]
+        if services.default_deliver(self.segment):
+            field.initial = True
+        else:
+            field.initial = False
+            field.disabled = True
+            field.help_text = _(
+                "No line has a correspondence type: there is nothing to send or print."
+            )
+        return form
+
+    def _delivery_check(self) -> dict[str, Any]:
+        """What Deliver would send or print (a dry run with Deliver), or why it cannot."""
+        if not services.default_deliver(self.segment):
+            return {}
+        try:
+            result = services.segment_log(
+                actor=self.request.user, segment=self.segment, dry_run=True, deliver=True
+            )
+        except DomainError as error:
+            return {"ok": False, "messages": _refusal(error)}
+        return {
+            "ok": True,
+            "email": result.deliveries.get("email", 0),
+            "hard_copy": result.deliveries.get("hard_copy", 0),
+            "fax": result.deliveries.get("fax", 0),
+        }
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         check: dict[str, Any] = {}
+        context["delivery"] = self._delivery_check()
         try:
             result = services.segment_log(
-                actor=self.request.user, segment=self.segment, dry_run=True
+                actor=self.request.user, segment=self.segment, dry_run=True, deliver=False
             )
         except DomainError as error:
             check = {"ok": False, "messages": _refusal(error)}
@@ -300,8 +343,14 @@ class LoggedSegmentDetailView(ObjectDetailView):
         return _logged_or_404(self.kwargs["entry_no"])
 
     def get_actions(self) -> list[Action]:
+        """Cancel or Uncancel, then what other apps register for the card "logged_segment"
+        (the delivery app: resend, letters)."""
+        registered = card_actions("logged_segment", self.request, self.object)
         if not permissions.user_can(self.request.user, WRITE):
-            return []
+            return registered
+        return [*self._cancel_actions(), *registered]
+
+    def _cancel_actions(self) -> list[Action]:
         logged = self.object
         count = logged.no_of_interactions  # type: ignore[attr-defined]
         if logged.canceled:
@@ -349,6 +398,7 @@ class LoggedSegmentDetailView(ObjectDetailView):
                 .order_by("entry_no")
             ),
         )
+        context.update(card_panels("logged_segment", self.request, logged))
         return context
 
 

@@ -38,6 +38,7 @@ from rapport.segments.views.base import (
     segment_or_404,
 )
 from rapport.segments.views.fill import header_fill, header_initial, posted_values, render_fields
+from rapport.segments.views.languages import language_rows
 
 LINES_PER_PAGE = 50
 
@@ -142,9 +143,14 @@ class SegmentDetailView(ObjectDetailView):
         segment = self.object
         paginator = Paginator(selectors.segment_lines(segment), LINES_PER_PAGE)
         page = paginator.get_page(self.request.GET.get("page"))
+        can_write = permissions.user_can(self.request.user, WRITE)
         context.update(
             lines=page,
-            can_write=permissions.user_can(self.request.user, WRITE),
+            can_write=can_write,
+            languages=language_rows(segment, can_write=can_write),
+            add_language_url=reverse("segments:segment-language-add", args=[segment.no])
+            if can_write and segment.template_id is not None
+            else "",
             totals={
                 "lines": segment.no_of_lines,  # type: ignore[attr-defined]
                 "cost": _amount(segment.total_cost),  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
 """rapport log-segment NO [--follow-up] [--follow-up-outcome all|failed|evaluation]
-[--evaluation X] [--copy-setup] [--user NAME] [--dry-run]"""
+[--evaluation X] [--copy-setup] [--user NAME] [--dry-run] [--deliver|--no-deliver]"""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -59,6 +60,13 @@ class Command(RapportCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Run every check and count; log nothing."
         )
+        parser.add_argument(
+            "--deliver",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="Send or print the logged entries (default: when a line has a "
+            "correspondence type; every line to deliver needs an attachment).",
+        )
 
     def _actor(self, name: str | None) -> User:
         if name is not None:
@@ -88,6 +96,7 @@ class Command(RapportCommand):
             follow_up_evaluation=options["evaluation"],
             follow_up_copy_setup=options["copy_setup"],
             dry_run=options["dry_run"],
+            deliver=options["deliver"],
         ).result
         assert result is not None
         count = result.no_of_interactions
@@ -107,4 +116,7 @@ class Command(RapportCommand):
                     f", follow-up segment {result.follow_up_segment.no} "
                     f"({_lines(result.follow_up_lines)})"
                 )
+        if result.deliver:
+            counts = ", ".join(f"{kind} {n}" for kind, n in sorted(result.deliveries.items()))
+            line += f"; to deliver: {counts}" if result.dry_run else f"; delivering: {counts}"
         self.stdout.write(line + ".")
