@@ -2,7 +2,9 @@
 
 rapport serve [ADDR:PORT]     the web UI and API (default 127.0.0.1:8000; `rapport serve 8001`
                               or `rapport serve 0.0.0.0:8001` for another port or address)
-rapport worker                runs background work (Django tasks, database backend)
+rapport worker                runs background work: delivery (e-mail, letters; with heartbeat and
+                              recovery) and the other Django tasks (database backend)
+rapport resend-failed [--logged-segment N]   queues failed deliveries again
 rapport demo [--if-empty]     loads the demo data
 rapport create-user NAME --role ROLE [--password-stdin]
 rapport <any Django or Rapport command>   (hyphens or underscores, as you like)
@@ -15,7 +17,7 @@ import sys
 
 ALIASES = {
     "serve": "runserver",
-    "worker": "db_worker",
+    "worker": "worker",
 }
 
 
