@@ -41,13 +41,14 @@ def report(name: str, figure: float, baseline_name: str, baseline: float, unit: 
 
 def main() -> int:
     setup_django()
-    from bench import contacts, numbering, segments_add, segments_log
+    from bench import contacts, delivery, numbering, segments_add, segments_log
 
     print("Rapport benchmarks (best of several runs; ratio = figure / baseline, lower is better)")
     numbering.run(best_of, report)
     contacts.run(best_of, report)
     segments_add.run(best_of, report)
     segments_log.run(best_of, report)
+    delivery.run(best_of, report)
     return 0
 
 

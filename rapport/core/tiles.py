@@ -18,6 +18,7 @@ class Tile:
     count: Callable[[Any], int]
     icon: str = "grid"
     capability: str | None = None
+    query: str = ""  # appended to the URL (e.g. "delivery_status=failed")
 
     def visible(self, user: Any) -> bool:
         from rapport.core.permissions import user_can
@@ -28,7 +29,7 @@ class Tile:
         return {
             "label": str(self.label),
             "count": self.count(user),
-            "url": reverse(self.url_name),
+            "url": reverse(self.url_name) + (f"?{self.query}" if self.query else ""),
             "icon": self.icon,
         }
 
@@ -37,7 +38,7 @@ _tiles: dict[str, Tile] = {}
 
 
 def register(tile: Tile) -> None:
-    _tiles[tile.url_name] = tile
+    _tiles[f"{tile.url_name}?{tile.query}"] = tile
 
 
 def registered() -> list[Tile]:
