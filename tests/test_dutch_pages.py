@@ -343,16 +343,30 @@ def seed(admin: Any, api_client: Any) -> list[str]:
     services.segment_save_criteria(actor=admin, segment=kept, code="SEED", description="Seed")
     logged = services.segment_create(actor=admin, description="Logged segment", **header)
     services.segment_add_contacts(actor=admin, segment=logged, filters={"contact": {"no": numbers}})
-    services.segment_log(actor=admin, segment=logged, follow_up=True)
+    services.segment_log(actor=admin, segment=logged, follow_up=True, deliver=False)
     entry = InteractionLogEntry.objects.filter(postponed=False).order_by("entry_no").first()
     assert entry is not None
     interaction_add_comment(actor=admin, entry=entry, comment="Called back")
     queued = services.segment_create(actor=admin, description="Queued segment", **header)
     services.segment_add_contacts(actor=admin, segment=queued, filters={"contact": {"no": numbers}})
     job = tasks.enqueue_segment_log(actor=admin, segment=queued)
+    from rapport.interactions.models import InteractionTemplateLanguage
+    from rapport.interactions.services import template_language_attachment_create
+
+    # Template languages with an attachment: their row actions (open, preview, export, remove).
+    for row in InteractionTemplateLanguage.objects.filter(attachment=None).order_by("pk"):
+        template_language_attachment_create(
+            template_language=row, kind="email", body_html="<p>Hello</p>"
+        )
+    from rapport.attachments.models import Attachment
+
+    # An editable e-mail attachment's card (its actions lead to the editor, import, export...).
+    mail = Attachment.objects.filter(kind="email", read_only=False).order_by("no").first()
+    assert mail is not None
     return [
         reverse("interactions:entry-comments", args=[entry.entry_no]),
         reverse("segments:segment-log-job", args=[job.id]),
+        reverse("attachments:attachment-detail", args=[mail.no]),
     ]
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django_filters.constants import EMPTY_VALUES
 
 from rapport.core.dates import validate_date_in_range
-from rapport.interactions.choices import Evaluation
+from rapport.interactions.choices import DeliveryStatus, Evaluation
 from rapport.interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
 
 MAX_ENTRY_NO = 2_147_483_647
@@ -92,6 +92,10 @@ class InteractionLogFilterSet(django_filters.FilterSet):
     attempt_failed = django_filters.BooleanFilter()
     evaluation = django_filters.ChoiceFilter(
         choices=[choice for choice in Evaluation.choices if choice[0]]
+    )
+    delivery_status = django_filters.ChoiceFilter(
+        choices=[choice for choice in DeliveryStatus.choices if choice[0]],
+        help_text="pending, sending, delivered or failed.",
     )
 
     class Meta:

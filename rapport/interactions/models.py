@@ -361,6 +361,11 @@ class InteractionLogEntry(InteractionValues, InteractionOutcome):
         blank=True,
         default=DeliveryStatus.BLANK,
     )
+    delivery_error = models.TextField(
+        _("delivery error"),
+        blank=True,
+        help_text=_("Why the delivery failed (the mail server's answer, or another reason)."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from rapport.interactions.views import campaign_entries, dialog, log, statistics
+from rapport.interactions.views import (
+    campaign_entries,
+    dialog,
+    log,
+    statistics,
+    template_languages,
+)
 from rapport.interactions.views import setup as views
 
 app_name = "interactions"
@@ -66,6 +72,7 @@ urlpatterns = [
         views.InteractionTemplateLanguageDeleteView.as_view(),
         name="template-language-delete",
     ),
+    *template_languages.urlpatterns,
     *dialog.urlpatterns,
     *log.urlpatterns,
     *campaign_entries.urlpatterns,

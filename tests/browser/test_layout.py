@@ -109,7 +109,7 @@ def load_layout_data() -> dict[str, str]:
     )
     for contact in Contact.objects.filter(type="person").order_by("no")[:5]:
         segment_services.segment_line_add(actor=admin, segment=logged, contact=contact)
-    result = segment_log(actor=admin, segment=logged)
+    result = segment_log(actor=admin, segment=logged, deliver=False)
     company = Contact.objects.filter(type="company", persons__isnull=False).order_by("no").first()
     person = Contact.objects.filter(type="person").order_by("no").first()
     salesperson = Salesperson.objects.order_by("code").first()

@@ -201,7 +201,14 @@ class InteractionSerializer(serializers.Serializer):
     attachment_no = serializers.IntegerField(read_only=True, allow_null=True)
     canceled = serializers.BooleanField(read_only=True)
     postponed = serializers.BooleanField(read_only=True)
-    delivery_status = serializers.ChoiceField(choices=DeliveryStatus.choices, read_only=True)
+    delivery_status = serializers.ChoiceField(
+        choices=DeliveryStatus.choices,
+        read_only=True,
+        help_text='"" nothing to deliver; pending, sending, delivered or failed.',
+    )
+    delivery_error = serializers.CharField(
+        read_only=True, help_text="Why the delivery failed (blank unless failed)."
+    )
     user = serializers.CharField(read_only=True, help_text="The user name of who logged it.")
     has_comments = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -252,6 +259,7 @@ class InteractionSerializer(serializers.Serializer):
             "canceled": entry.canceled,
             "postponed": entry.postponed,
             "delivery_status": entry.delivery_status,
+            "delivery_error": entry.delivery_error,
             "user": user_name or "",
             "has_comments": bool(has_comments),
             "created_at": text("created_at"),
@@ -338,6 +346,16 @@ class InteractionWriteSerializer(ActionSerializer):
         help_text=(
             "true saves the interaction for later (postponed: only the contact is required; "
             "resume it to finish it)."
+        ),
+    )
+    deliver = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Send the e-mail or print the letter once it is logged (reference 2.1.6). Left out "
+            "or null: yes when the correspondence type is not blank; false: no. true is "
+            "refused (400) with a blank correspondence type or together with postpone."
         ),
     )
 

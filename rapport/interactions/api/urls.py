@@ -11,6 +11,9 @@ from rapport.interactions.api.statistics import (
     ContactStatisticsView,
     SalespersonStatisticsView,
 )
+from rapport.interactions.api.template_language_attachments import (
+    InteractionTemplateLanguageAttachmentView,
+)
 from rapport.interactions.api.views import (
     InteractionGroupViewSet,
     InteractionTemplateLanguageViewSet,
@@ -63,5 +66,10 @@ urlpatterns = [
         "interaction-templates/<str:template_code>/languages/<str:language_code>/",
         template_language,
         name="interaction-template-language-detail",
+    ),
+    path(
+        "interaction-templates/<str:template_code>/languages/<str:language_code>/attachment/",
+        InteractionTemplateLanguageAttachmentView.as_view(),
+        name="interaction-template-language-attachment",
     ),
 ]

@@ -264,7 +264,7 @@ def _service_values(data: dict[str, Any]) -> dict[str, Any]:
     blank on purpose (where blank means something), `attempt_failed` as `successful`."""
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "postpone":
+        if key in ("postpone", "deliver"):
             continue
         if key == "attempt_failed":
             values["successful"] = not value
@@ -345,13 +345,17 @@ class InteractionViewSet(
         """Log one interaction (reference 2.1), or with `"postpone": true` save it for later.
         The template's values are the defaults for what is left out; the response's `warnings`
         say what was changed (an e-mail correspondence cleared for a contact without an
-        address)."""
+        address). A logged interaction with a correspondence type is delivered (its
+        `delivery_status` becomes pending) unless `"deliver": false`."""
         serializer = InteractionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with api_field_names(LOG_FIELD_NAMES):
             entry = services.interaction_create(
-                actor=request.user, postpone=data.get("postpone", False), **_service_values(data)
+                actor=request.user,
+                postpone=data.get("postpone", False),
+                deliver=data.get("deliver"),
+                **_service_values(data),
             )
         return self._respond(entry, status.HTTP_201_CREATED)
 
@@ -377,6 +381,7 @@ class InteractionViewSet(
                 actor=request.user,
                 entry=entry,
                 postpone=data.get("postpone", False),
+                deliver=data.get("deliver"),
                 **_service_values(data),
             )
         return self._respond(entry)

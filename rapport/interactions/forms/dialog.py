@@ -171,6 +171,14 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     )
     campaign_target = forms.BooleanField(label=_("Campaign Target"), required=False)
     campaign_response = forms.BooleanField(label=_("Campaign Response"), required=False)
+    deliver = forms.BooleanField(
+        label=_("Deliver"),
+        required=False,
+        help_text=_(
+            "Send the e-mail or print the letter when the interaction is logged (not when it is "
+            "saved for later)."
+        ),
+    )
     comments = forms.CharField(
         label=_("Comments"),
         required=False,
@@ -193,6 +201,7 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
         "successful",
         "cost",
         "duration",
+        "deliver",
     )
     CAMPAIGN = ("campaign", "campaign_target", "campaign_response")
 
@@ -256,4 +265,5 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
         values["comments"] = [
             line.strip() for line in (data.get("comments") or "").splitlines() if line.strip()
         ]
+        values["deliver"] = bool(data.get("deliver"))
         return values

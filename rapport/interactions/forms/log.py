@@ -19,7 +19,7 @@ from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Contact, Salesperson
 from rapport.core.dates import DateField
 from rapport.core.forms import BootstrapFormMixin, DateInput
-from rapport.interactions.choices import Evaluation
+from rapport.interactions.choices import DeliveryStatus, Evaluation
 from rapport.interactions.models import (
     COMMENT_LENGTH,
     InteractionGroup,
@@ -108,13 +108,18 @@ class InteractionLogFilterForm(_DateRangeMixin, _CodeFiltersMixin, BootstrapForm
     date_from = _date_field(_("From date"))
     date_to = _date_field(_("To date"))
     canceled = forms.ChoiceField(label=_("Canceled"), choices=CANCELED_CHOICES, required=False)
+    delivery_status = forms.ChoiceField(
+        label=_("Delivery status"),
+        choices=[("", _("All")), *(choice for choice in DeliveryStatus.choices if choice[0])],
+        required=False,
+    )
 
     def selector_filters(self) -> dict[str, Any]:
         """The cleaned values as `selectors.interaction_log` filters (only those given)."""
         data = self.cleaned_data
         filters: dict[str, Any] = {
             name: data[name]
-            for name in (*CODE_FILTERS, "date_from", "date_to")
+            for name in (*CODE_FILTERS, "date_from", "date_to", "delivery_status")
             if data.get(name) not in (None, "")
         }
         if data.get("canceled") in ("yes", "no"):

@@ -50,8 +50,10 @@ def interaction_template_list() -> QuerySet[InteractionTemplate]:
 def interaction_template_get(code: str) -> InteractionTemplate:
     """The template with `code` (case-insensitive), its language rows prefetched; NotFoundError
     if none."""
-    rows = InteractionTemplateLanguage.objects.select_related("language", "attachment").order_by(
-        "language__code"
+    rows = (
+        InteractionTemplateLanguage.objects.select_related("language", "attachment")
+        .defer("attachment__content")  # the file is not shown; it may be megabytes
+        .order_by("language__code")
     )
     try:
         return (

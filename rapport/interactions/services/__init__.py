@@ -1,7 +1,8 @@
 """The interactions app's operations (every write with a business rule), by subject:
 
 * `setup` — interaction groups and templates (reference 1.3–1.4);
-* `template_languages` — a template's language rows (reference 1.5);
+* `template_languages` — a template's language rows and their attachments (reference 1.5);
+* `deliver` — whether a logged interaction is delivered, and the request (reference 2.1.6);
 * `values` — checking an interaction's values, and what a template copies onto one;
 * `rights` — who may record and change interactions;
 * `log` — create (log or postpone), prepare, resume; entry numbers, attachment copies;
@@ -41,6 +42,7 @@ from rapport.interactions.services.log import (
     ATTACHMENT_NO_LOCK,
     ENTRY_NO_LOCK,
     PreparedInteraction,
+    attachment_has_content,
     attachment_read_only_copy,
     interaction_create,
     interaction_prepare,
@@ -63,6 +65,11 @@ from rapport.interactions.services.template_languages import (
     interaction_template_language_create,
     interaction_template_language_delete,
     interaction_template_language_update,
+    kind_for_file_name,
+    template_language_attachment_create,
+    template_language_attachment_editable,
+    template_language_attachment_import,
+    template_language_attachment_remove,
 )
 from rapport.interactions.services.uncancel_checks import (
     UncancelCheck,
@@ -86,6 +93,7 @@ __all__ = [
     "TEMPLATE_DEFAULT_FIELDS",
     "PreparedInteraction",
     "UncancelCheck",
+    "attachment_has_content",
     "attachment_read_only_copy",
     "campaign_entries_delete_canceled",
     "campaign_entry_cancel",
@@ -115,6 +123,7 @@ __all__ = [
     "interaction_update_comment",
     "interactions_delete_canceled",
     "interactions_detach_contact",
+    "kind_for_file_name",
     "lock_entry_numbers",
     "may_change_campaign_entry",
     "may_change_entry",
@@ -123,4 +132,8 @@ __all__ = [
     "register_uncancel_check",
     "registered_uncancel_checks",
     "template_defaults_apply",
+    "template_language_attachment_create",
+    "template_language_attachment_editable",
+    "template_language_attachment_import",
+    "template_language_attachment_remove",
 ]

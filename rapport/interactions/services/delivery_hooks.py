@@ -29,6 +29,11 @@ def register_delivery_requester(requester: DeliveryRequester) -> None:
     _requester[:] = [requester]
 
 
+def delivery_available() -> bool:
+    """Whether a delivery requester is registered (the delivery app is installed)."""
+    return bool(_requester)
+
+
 def delivery_request(
     *,
     actor: Any,

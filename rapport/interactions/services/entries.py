@@ -168,7 +168,9 @@ def delete_entries(entries: models.QuerySet[InteractionLogEntry]) -> int:
         entries.exclude(campaign_entry=None).values_list("campaign_entry_id", flat=True).distinct()
     )
     InteractionLogEntryComment.objects.filter(entry__in=entries.values("pk")).delete()
-    count, _detail = entries.delete()
+    # Only the entries count, not what an app above deletes with them (its delivery records).
+    _total, detail = entries.delete()
+    count = detail.get(InteractionLogEntry._meta.label, 0)
     if campaign_entry_ids:
         # A single interaction's own campaign entry goes with it; a logged segment's stays.
         CampaignEntry.objects.filter(pk__in=campaign_entry_ids, register_no=None).exclude(

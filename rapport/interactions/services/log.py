@@ -57,8 +57,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
-from rapport.attachments.services import attachment_create
+from rapport.attachments.services import attachment_copy
 from rapport.campaigns.models import Campaign
 from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, Language, Salesperson
@@ -69,6 +70,7 @@ from rapport.core.notices import notice_warning
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy, WizardAction
 from rapport.interactions.models import InteractionLogEntry, InteractionTemplate
 from rapport.interactions.services.comments import add_comment_lines, clean_comment_lines
+from rapport.interactions.services.deliver import deliver_check, deliver_logged, deliver_wanted
 from rapport.interactions.services.entries import lock_entry
 from rapport.interactions.services.rights import (
     check_may_act_for,
@@ -207,17 +209,40 @@ def _check_attachment(values: dict[str, Any], errors: ErrorCollector) -> Attachm
             )
             % {"code": template.code, "language": language_code or _("(none)")},
         )
-    if values["correspondence_type"] == CorrespondenceType.EMAIL and attachment is None:
+    if values["correspondence_type"] == CorrespondenceType.EMAIL and not attachment_has_content(
+        attachment
+    ):
+        # NAV: "You must select an interaction template with an attachment." (reference
+        # 2.1.5), naming the template language that lacks one.
+        if attachment is None:
+            problem = _(
+                "Interaction template %(code)s has no attachment for language %(language)s."
+            )
+        else:
+            problem = _(
+                "The attachment of interaction template %(code)s for language %(language)s "
+                "is empty."
+            )
+        problem %= {"code": template.code, "language": language_code or _("(none)")}
         errors.add(
             "correspondence_type",
             _(
-                "Correspondence type Email needs an attachment to send, and interaction template "
-                "%(code)s has none for language %(language)s. Choose another correspondence "
-                "type, or a template with an e-mail attachment."
+                "Correspondence type Email needs an attachment to send. %(problem)s Choose "
+                "another correspondence type, or give that language an attachment."
             )
-            % {"code": template.code, "language": language_code or _("(none)")},
+            % {"problem": problem},
         )
     return attachment
+
+
+def attachment_has_content(attachment: Attachment | None) -> bool:
+    """Whether an attachment has something to send: an e-mail or HTML letter a body, a file
+    some bytes."""
+    if attachment is None:
+        return False
+    if attachment.kind in (AttachmentKind.EMAIL, AttachmentKind.PDF):
+        return bool(attachment.body_html.strip() or attachment.body_text.strip())
+    return attachment.size > 0
 
 
 # Keys of PostgreSQL's transaction-level advisory locks (NAV's table numbers). Logging takes
@@ -229,20 +254,13 @@ ENTRY_NO_LOCK = 5065_0001
 def attachment_read_only_copy(attachment: Attachment | None) -> Attachment | None:
     """The read-only copy of the template language's attachment a logged entry refers to
     (reference 2.1.6: later changes to the template's attachment do not change the log).
-    Under the attachment-number lock: `attachment_create` alone retries a taken number only a
+    It shares the stored file (`attachment_copy`: no second copy of the bytes on disk).
+    Under the attachment-number lock: `attachment_copy` alone retries a taken number only a
     few times, which many interactions logged at once exceed."""
     if attachment is None:
         return None
     lock_numbers(ATTACHMENT_NO_LOCK)
-    return attachment_create(
-        kind=attachment.kind,
-        file_name=attachment.file_name,
-        subject=attachment.subject,
-        body_html=attachment.body_html,
-        body_text=attachment.body_text,
-        content=bytes(attachment.content or b""),
-        read_only=True,
-    )
+    return attachment_copy(attachment, read_only=True)
 
 
 def lock_entry_numbers() -> None:
@@ -252,18 +270,23 @@ def lock_entry_numbers() -> None:
     lock_numbers(ENTRY_NO_LOCK)
 
 
-def _checked(actor: Any, values: dict[str, Any], *, postpone: bool) -> Attachment | None:
+def _checked(
+    actor: Any, values: dict[str, Any], *, postpone: bool, deliver: Any = None
+) -> tuple[Attachment | None, bool]:
     """The checks before `values` are stored (only the contact for a draft; reference 2.1.5
-    for a logged entry) and who may store them. Returns the attachment to copy."""
+    for a logged entry) and who may store them. Returns the attachment to copy and whether to
+    deliver the entry (`deliver.deliver_wanted`)."""
     errors = ErrorCollector()
     attachment = None
     if values["contact"] is None:
         errors.add("contact", _("Choose the contact to interact with."))
+    asked_type = values["correspondence_type"]
+    deliver_check(deliver, asked_type, postpone=postpone, errors=errors)
     if not postpone:
         attachment = _check_for_logging(values, errors)
     errors.raise_if_any()
     check_may_act_for(actor, values["salesperson"])
-    return attachment
+    return attachment, deliver_wanted(deliver, asked_type, values, postpone=postpone)
 
 
 def _fill(
@@ -359,6 +382,7 @@ def interaction_create(
     campaign_response: bool | None = None,
     comments: Iterable[str | Mapping[str, Any]] = (),
     postpone: bool = False,
+    deliver: bool | None = None,
 ) -> InteractionLogEntry:
     """Log one interaction with a contact (reference 2.1.3–2.1.6), or save it for later.
 
@@ -380,18 +404,21 @@ def interaction_create(
 
     `postpone=True` saves a draft (postponed): only the contact is required; the values are
     kept as given (no other required field, no downgrade, no attachment, no campaign entry).
-
-    A salesperson-role user may only record interactions for their own salesperson
-    (PermissionDeniedError); the read-only role none."""
+    `deliver` (2.1.6 step 5; `deliver.deliver_check`): None = deliver a logged interaction
+    with a correspondence type; false = never. Requested in this transaction (a refused create
+    requests nothing). A salesperson-role user may only record interactions for their own
+    salesperson (PermissionDeniedError); the read-only role none."""
     arguments = locals()  # the arguments only: taken before any other name is bound
     check_role(actor)
     errors = ErrorCollector()
     given = {name: arguments[name] for name in INPUT_FIELDS if arguments[name] is not None}
     lines = clean_comment_lines(comments, errors, actor.effective_work_date)
     values = _values_for_create(actor, given, postpone, errors)
-    attachment = _checked(actor, values, postpone=postpone)
+    attachment, wanted = _checked(actor, values, postpone=postpone, deliver=deliver)
     entry = _write(actor, InteractionLogEntry(), values, attachment, postpone=postpone)
     add_comment_lines(entry, lines)
+    if wanted:
+        deliver_logged(actor, entry)
     return entry
 
 
@@ -431,7 +458,7 @@ def interaction_prepare(
     errors.raise_if_any()
     given = {name: value for name, value in fields.items() if value is not None}
     values = _values_for_create(actor, given, postpone, errors)
-    attachment = _checked(actor, values, postpone=postpone)
+    attachment, _wanted = _checked(actor, values, postpone=postpone)
     return PreparedInteraction(
         entry=_fill(actor, InteractionLogEntry(), values, postpone=postpone),
         attachment=attachment,
@@ -440,7 +467,12 @@ def interaction_prepare(
 
 @transaction.atomic
 def interaction_resume(
-    *, actor: Any, entry: InteractionLogEntry, postpone: bool = False, **changes: Any
+    *,
+    actor: Any,
+    entry: InteractionLogEntry,
+    postpone: bool = False,
+    deliver: bool | None = None,
+    **changes: Any,
 ) -> InteractionLogEntry:
     """Finish a postponed interaction in place (reference 2.2): the same entry, the same entry
     no., postponed = no.
@@ -453,7 +485,8 @@ def interaction_resume(
     `comments` given here are added to the entry's comment lines.
 
     `postpone=True` saves the changes and keeps the entry postponed (only the contact is
-    required). Refused (ConflictError, 409) for an entry that is not postponed."""
+    required). Finishing delivers as `interaction_create` does (`deliver`). Refused
+    (ConflictError, 409) for an entry that is not postponed."""
     check_role(actor)
     current = lock_entry(entry)
     if not current.postponed:
@@ -485,8 +518,10 @@ def interaction_resume(
     )
     values = _build(actor=actor, start=start, given=cleaned, recopy_template=recopy, errors=errors)
     errors.raise_if_any()
-    attachment = _checked(actor, values, postpone=postpone)
+    attachment, wanted = _checked(actor, values, postpone=postpone, deliver=deliver)
     _write(actor, current, values, attachment, postpone=postpone)
     add_comment_lines(current, lines)
+    if wanted:
+        deliver_logged(actor, current)
     entry.refresh_from_db()
     return entry

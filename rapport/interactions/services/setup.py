@@ -479,8 +479,12 @@ def interaction_template_update(
 
 @transaction.atomic
 def interaction_template_delete(*, template: InteractionTemplate) -> None:
-    """Delete a template with its language rows (their attachments stay). Refused
-    (ConflictError, 409) while other records refer to the template."""
+    """Delete a template with its language rows and their attachments (reference 1.4, 1.5;
+    an attachment something else still uses stays). Refused (ConflictError, 409) while other
+    records refer to the template."""
+    from rapport.interactions.services.template_languages import release_attachment
+
+    attachments = [row.attachment for row in template.languages.select_related("attachment")]
     try:
         template.delete()
     except (ProtectedError, RestrictedError) as exc:
@@ -493,3 +497,5 @@ def interaction_template_delete(*, template: InteractionTemplate) -> None:
             % {"code": template.code, "what": ", ".join(kinds) or _("by other records")},
             code="in_use",
         ) from exc
+    for attachment in attachments:
+        release_attachment(attachment)

@@ -1,6 +1,15 @@
 """Business operations on the languages of an interaction template (reference 1.5): add,
-change and remove a language row with its attachment, keeping the template's wizard action and
-default language consistent (see `setup` for the rules and the differences from NAV)."""
+change and remove a language row, and its attachment actions (create an e-mail or an HTML
+letter, import a file, replace, remove, edit a read-only one through a copy), keeping the
+template's wizard action and default language consistent (see `setup` for the rules and the
+differences from NAV).
+
+Attachments are reference-counted (`rapport.attachments.services.attachment_release`): removing
+a row's attachment, or the row, deletes the document only when nothing else (another row, a
+logged interaction, a segment) still uses it (NAV deletes it unconditionally, pain point 6).
+Setting a row's attachment number (`interaction_template_language_update`) only points the row
+elsewhere: the document it pointed at stays, as it may have been made on its own.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +17,11 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
+from rapport.attachments.services import attachment_copy, attachment_create, attachment_release
 from rapport.contacts.models import Language
-from rapport.core.errors import ConflictError, ErrorCollector
+from rapport.core.errors import ConflictError, ErrorCollector, NotFoundError
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import WizardAction
 from rapport.interactions.models import InteractionTemplate, InteractionTemplateLanguage
@@ -131,9 +142,10 @@ def interaction_template_language_update(
 
 @transaction.atomic
 def interaction_template_language_delete(*, template_language: InteractionTemplateLanguage) -> None:
-    """Remove a language from a template (its attachment stays). When it is the template's
-    default language, the default is cleared (with a notice) — refused (ConflictError, 409)
-    while the template's wizard action is Merge, which needs that row."""
+    """Remove a language from a template with its attachment (reference 1.5; deleted unless
+    something else still uses it). When it is the template's default language, the default is
+    cleared (with a notice) — refused (ConflictError, 409) while the template's wizard action
+    is Merge, which needs that row."""
     template = lock_template(template_language.template)
     if template.language_default_id == template_language.language_id:
         language_code = template_language.language.code
@@ -156,6 +168,7 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
             )
             % {"code": template.code, "language": language_code}
         )
+    attachment = template_language.attachment
     try:
         template_language.delete()
     except (ProtectedError, RestrictedError) as exc:
@@ -164,3 +177,142 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
             % {"language": template_language.language.code, "code": template.code},
             code="in_use",
         ) from exc
+    release_attachment(attachment)
+
+
+# ---------------------------------------------------------------------------------------------
+# A row's attachment (reference 1.5, 1.6)
+
+
+def release_attachment(attachment: Attachment | None) -> bool:
+    """Let go of an attachment a row no longer uses: deleted when nothing else refers to it
+    (True), kept otherwise."""
+    if attachment is None:
+        return False
+    return attachment_release(attachment)
+
+
+def kind_for_file_name(file_name: str) -> str:
+    """What an imported file becomes: a Word letter template (.docx, merged per contact) or a
+    file sent as it is."""
+    return AttachmentKind.WORD if file_name.lower().endswith(".docx") else AttachmentKind.FILE
+
+
+def _locked_row(
+    template_language: InteractionTemplateLanguage,
+) -> tuple[InteractionTemplate, InteractionTemplateLanguage]:
+    """The row's template and the row itself, locked (in that order, as the other writes)."""
+    template = lock_template(template_language.template)
+    try:
+        row = (
+            InteractionTemplateLanguage.objects.select_for_update(of=("self",))
+            .select_related("attachment", "language")
+            .get(pk=template_language.pk)
+        )
+    except InteractionTemplateLanguage.DoesNotExist:
+        raise ConflictError(_("This language row no longer exists."), code="not_found") from None
+    return template, row
+
+
+def _bind(
+    template: InteractionTemplate,
+    row: InteractionTemplateLanguage,
+    attachment: Attachment | None,
+) -> Attachment | None:
+    """Point the row at `attachment`, check the wizard action, and release the attachment it
+    pointed at before. Returns that previous attachment."""
+    previous = row.attachment
+    row.attachment = attachment
+    row.save(update_fields=["attachment"])
+    errors = ErrorCollector()
+    _check_row_wizard(template, errors)
+    errors.raise_if_any()
+    if previous is not None and (attachment is None or previous.pk != attachment.pk):
+        release_attachment(previous)
+    return previous
+
+
+@transaction.atomic
+def template_language_attachment_create(
+    *,
+    template_language: InteractionTemplateLanguage,
+    kind: str,
+    file_name: str = "",
+    content: bytes = b"",
+    subject: str | None = None,
+    body_html: str = "",
+) -> Attachment:
+    """Give a template language a new attachment (reference 1.5, Create/Import): an e-mail
+    (`email`: subject and HTML body, the subject the template's description unless given), an
+    HTML letter for print (`pdf`), a Word letter template (`word`) or any file (`file`). The
+    row's previous attachment is released (deleted unless something else uses it). The
+    attachment's own rules apply (`attachment_create`: size, type, merge template)."""
+    template, row = _locked_row(template_language)
+    if subject is None:
+        subject = template.description if kind == AttachmentKind.EMAIL else ""
+    attachment = attachment_create(
+        kind=kind, file_name=file_name, content=content, subject=subject, body_html=body_html
+    )
+    _bind(template, row, attachment)
+    template_language.refresh_from_db()
+    return attachment
+
+
+def template_language_attachment_import(
+    *, template_language: InteractionTemplateLanguage, file_name: str, content: bytes
+) -> Attachment:
+    """Import (or replace with) an uploaded file: a .docx becomes a Word letter template,
+    anything else a file sent as it is."""
+    return template_language_attachment_create(
+        template_language=template_language,
+        kind=kind_for_file_name(file_name or ""),
+        file_name=file_name,
+        content=content,
+    )
+
+
+def no_attachment(row: InteractionTemplateLanguage) -> NotFoundError:
+    """The refusal of an attachment action on a row without one (404 in the API)."""
+    return NotFoundError(
+        _("Interaction template %(code)s has no attachment for language %(language)s.")
+        % {"code": row.template.code, "language": row.language.code},
+        field="attachment",
+    )
+
+
+@transaction.atomic
+def template_language_attachment_remove(*, template_language: InteractionTemplateLanguage) -> bool:
+    """Remove a template language's attachment (reference 1.5): the row keeps no attachment
+    and the document is deleted unless something else still uses it (True when deleted).
+    Refused (NotFoundError) when the row has none; while the template's wizard action Merge
+    needs it (ValidationFailed)."""
+    template, row = _locked_row(template_language)
+    previous = row.attachment
+    if previous is None:
+        raise no_attachment(row)
+    row.attachment = None
+    row.save(update_fields=["attachment"])
+    errors = ErrorCollector()
+    _check_row_wizard(template, errors)
+    errors.raise_if_any()
+    template_language.refresh_from_db()
+    return release_attachment(previous)
+
+
+@transaction.atomic
+def template_language_attachment_editable(
+    *, template_language: InteractionTemplateLanguage
+) -> tuple[Attachment, bool]:
+    """The attachment to edit for a template language: its own when it may be changed. A
+    read-only one (a logged interaction uses exactly this document) is never edited in place:
+    the row gets a fresh, editable copy instead (returned with True)."""
+    template, row = _locked_row(template_language)
+    attachment = row.attachment
+    if attachment is None:
+        raise no_attachment(row)
+    if not attachment.read_only:
+        return attachment, False
+    copy = attachment_copy(attachment, read_only=False)
+    _bind(template, row, copy)
+    template_language.refresh_from_db()
+    return copy, True

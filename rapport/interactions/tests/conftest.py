@@ -7,15 +7,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from rapport.attachments.services import attachment_create
+from rapport.attachments.testing import docx_bytes
 from rapport.contacts.models import Language
 from rapport.interactions import services
 from rapport.interactions.models import (
     InteractionGroup,
+    InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
+from rapport.interactions.services import delivery_hooks
 
 
 @pytest.fixture
@@ -37,8 +41,10 @@ def group(db: Any) -> InteractionGroup:
 def attachments(db: Any) -> dict[str, Any]:
     return {
         "email": attachment_create(kind="email", subject="Hello", body_html="<p>Hi</p>"),
-        "word": attachment_create(kind="word", file_name="letter.docx", content=b"docx"),
-        "pdf": attachment_create(kind="pdf", file_name="offer.pdf", content=b"%PDF"),
+        "word": attachment_create(
+            kind="word", file_name="letter.docx", content=docx_bytes("Dear customer,")
+        ),
+        "pdf": attachment_create(kind="pdf", body_html="<p>Our offer</p>"),
     }
 
 
@@ -177,3 +183,33 @@ def log_snapshot() -> dict[str, list[tuple]]:
         "campaign entries": list(CampaignEntry.objects.order_by("pk").values_list()),
         "attachments": list(Attachment.objects.order_by("pk").values_list("pk", "read_only")),
     }
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def requests_made() -> Any:
+    """Registers a fake delivery requester that records each call: its arguments, how deep in
+    transactions it ran, and the entries it found stored; it marks them pending, as the
+    delivery app does. The real requester is put back afterwards."""
+    previous = list(delivery_hooks._requester)
+    calls: list[dict[str, Any]] = []
+
+    def fake(*, actor, entry_nos, logged_segment_entry_no):
+        stored = InteractionLogEntry.objects.filter(entry_no__in=entry_nos or [])
+        calls.append(
+            {
+                "actor": actor,
+                "entry_nos": entry_nos,
+                "logged_segment_entry_no": logged_segment_entry_no,
+                "depth": len(connection.atomic_blocks),
+                "stored": list(stored.values_list("entry_no", "postponed")),
+            }
+        )
+        stored.update(delivery_status="pending")
+        return "delivery"
+
+    delivery_hooks.register_delivery_requester(fake)
+    yield calls
+    delivery_hooks._requester[:] = previous

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def email(**kwargs):
     kwargs.setdefault("kind", "email")
     kwargs.setdefault("subject", "Welcome")
-    kwargs.setdefault("body_html", "<p>Hello {{ name }}</p>")
+    kwargs.setdefault("body_html", "<p>Hello {{ contact.name }}</p>")
     return services.attachment_create(**kwargs)
 
 

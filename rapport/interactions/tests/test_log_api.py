@@ -83,6 +83,7 @@ def test_create_with_the_template_defaults(client, w) -> None:
         "canceled": False,
         "postponed": False,
         "delivery_status": "",
+        "delivery_error": "",
         "user": "ada",
         "has_comments": False,
         "created_at": created,

@@ -443,18 +443,28 @@ def test_open_and_blank_take_any_attachment(make_template, languages, attachment
 # --- Deleting templates ------------------------------------------------------------------------
 
 
-def test_deleting_a_template_deletes_its_language_rows_not_the_attachments(
+def test_deleting_a_template_deletes_its_language_rows_and_their_unshared_attachments(
     make_template, languages, attachments
 ) -> None:
+    """Reference 1.4/1.5: the rows go, and each row's attachment with it, unless something
+    else still uses it (reference-counted)."""
     template = with_default_row(make_template, languages, attachments["email"])
-    services.interaction_template_language_create(template=template, language="NL")
+    services.interaction_template_language_create(
+        template=template, language="NL", attachment=attachments["word"]
+    )
     other = make_template("OTHER")
-    services.interaction_template_language_create(template=other, language="NL")
+    services.interaction_template_language_create(
+        template=other, language="NL", attachment=attachments["word"]
+    )
     services.interaction_template_delete(template=template)
     assert list(InteractionTemplate.objects.values_list("code", flat=True)) == ["OTHER"]
     assert rows_of(other) == ["NL"]
     assert InteractionTemplateLanguage.objects.count() == 1
-    assert Attachment.objects.count() == 3
+    # The e-mail was this template's alone; the Word letter is still OTHER's.
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {
+        attachments["word"].pk,
+        attachments["pdf"].pk,
+    }
 
 
 def test_deleting_a_template_in_use_is_refused(make_template, monkeypatch) -> None:
@@ -581,10 +591,21 @@ def test_the_default_row_of_a_merge_template_cannot_be_deleted(
     assert snapshot() == before
 
 
-def test_deleting_a_row_keeps_its_attachment(make_template, languages, attachments) -> None:
+def test_deleting_a_row_deletes_its_attachment_unless_shared(
+    make_template, languages, attachments
+) -> None:
+    """Reference 1.5: "Deleting the row deletes its attachment", reference-counted."""
     template = make_template("MEMO")
     row = services.interaction_template_language_create(
         template=template, language="EN", attachment=attachments["email"]
     )
+    shared = services.interaction_template_language_create(
+        template=template, language="NL", attachment=attachments["word"]
+    )
+    services.interaction_template_language_create(
+        template=make_template("OTHER"), language="NL", attachment=attachments["word"]
+    )
     services.interaction_template_language_delete(template_language=row)
-    assert Attachment.objects.filter(pk=attachments["email"].pk).exists()
+    assert not Attachment.objects.filter(pk=attachments["email"].pk).exists()
+    services.interaction_template_language_delete(template_language=shared)
+    assert Attachment.objects.filter(pk=attachments["word"].pk).exists()

@@ -189,6 +189,8 @@ def fill_values(
         keep.add("campaign")
     services.template_defaults_apply(values, template, contact=contact, keep=keep, as_keys=True)
     values["filled_template"] = template.code
+    # Reference 2.1.6 step 5: deliver by default when there is a correspondence type.
+    values["deliver"] = bool(values.get("correspondence_type"))
     return values
 
 
@@ -213,6 +215,7 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
             "successful": True,
             "cost": 0,
             "duration": 0,
+            "deliver": False,
         }
         if contact is not None:
             values["contact"] = contact_label(contact)
@@ -228,6 +231,15 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
 
     def save(self, values: dict[str, Any], *, postpone: bool) -> InteractionLogEntry:
         return services.interaction_create(actor=self.request.user, postpone=postpone, **values)
+
+    @staticmethod
+    def service_values(form: InteractionForm, *, postpone: bool) -> dict[str, Any]:
+        """The form's values for the service; a draft is never delivered (Deliver counts
+        only for Finish)."""
+        values = form.service_values()
+        if postpone:
+            values.pop("deliver")
+        return values
 
     def discard_message(self) -> str:
         return _("The interaction was not saved.")
@@ -273,7 +285,7 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
             ) % {"code": values.get("filled_template", "")}
             return self.respond(self.form(initial=values), note=note)
         try:
-            entry = self.save(form.service_values(), postpone=postpone)
+            entry = self.save(self.service_values(form, postpone=postpone), postpone=postpone)
         except DomainError as error:
             add_domain_error(form, error)
             return self.respond(form)
@@ -301,6 +313,9 @@ class InteractionDialogView(CapabilityRequiredMixin, View):
 
     def context(self, form: InteractionForm, *, asking: bool, note: str) -> dict[str, Any]:
         query = urlencode(self.entry_point.query)
+        if asking:
+            # The question is about saving for later: nothing is delivered then.
+            form.fields["deliver"].widget.attrs["disabled"] = True
         return {
             "form": form,
             "title": self.title(),
@@ -376,6 +391,7 @@ class InteractionResumeView(InteractionDialogView):
             "campaign": entry.campaign.no if entry.campaign is not None else "",
             "campaign_target": entry.campaign_target,
             "campaign_response": entry.campaign_response,
+            "deliver": bool(entry.correspondence_type),
         }
 
     def context(self, form: InteractionForm, *, asking: bool, note: str) -> dict[str, Any]:

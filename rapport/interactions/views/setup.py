@@ -319,7 +319,11 @@ class InteractionTemplateDetailView(ObjectDetailView):
                     row["value"] = _minutes(row["value"])
                 elif row["name"] in services.CHOICES and not getattr(template, row["name"]):
                     row["value"] = ""  # a blank option shows as "—", like other empty fields
+        from rapport.interactions.views.template_languages import row_actions
+
         rows = list(template.languages.all())
+        for row in rows:
+            row.attachment_actions = row_actions(self.request, template, row)  # type: ignore[attr-defined]
         context["sections"][2]["rows"].append(
             {
                 "name": "attachment_no",
@@ -410,8 +414,10 @@ class InteractionTemplateDeleteView(ServiceDeleteView):
             context["question"] = "{} {}".format(
                 context["question"],
                 ngettext(
-                    "Its %(count)s language row is deleted with it (attachments are kept).",
-                    "Its %(count)s language rows are deleted with it (attachments are kept).",
+                    "Its %(count)s language row is deleted with it, and its attachment unless "
+                    "something else still uses it.",
+                    "Its %(count)s language rows are deleted with it, and their attachments "
+                    "unless something else still uses them.",
                     count,
                 )
                 % {"count": count},

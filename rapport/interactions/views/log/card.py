@@ -1,15 +1,19 @@
 """An interaction's card (reference 2.7) and what its action bar does: Cancel / Uncancel
-(POST only) and Evaluate. A postponed entry has no card: it is on the postponed list."""
+(POST only) and Evaluate. A postponed entry has no card: it is on the postponed list.
+
+Apps above interactions add actions and panels to the card through `rapport.core.cards`,
+card name `"interaction"` (the delivery app: its delivery progress and Resend)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rapport.core import permissions
+from rapport.core.cards import card_actions, card_panels
 from rapport.core.views import Action, ObjectDetailView, ServiceActionView, ServiceFormView
 from rapport.interactions import selectors, services
 from rapport.interactions.forms.log import EvaluateForm
@@ -17,6 +21,9 @@ from rapport.interactions.models import InteractionLogEntry
 from rapport.interactions.views.log.access import WRITE, ChangeRights, EntryFormMixin, get_entry
 from rapport.interactions.views.log.entries import minutes, money
 from rapport.interactions.views.log.links import create_url, entry_url, safe_next, with_query
+
+CARD = "interaction"
+"""The card's name in `rapport.core.cards`."""
 
 
 class InteractionLogEntryDetailView(ObjectDetailView):
@@ -45,6 +52,7 @@ class InteractionLogEntryDetailView(ObjectDetailView):
                     dialog=True,
                 )
             )
+        create += card_actions(CARD, self.request, entry)
         if not ChangeRights(self.request.user).may_change(entry):
             return create
         return [
@@ -68,6 +76,7 @@ class InteractionLogEntryDetailView(ObjectDetailView):
             comments=list(selectors.interaction_comments(entry)),
             log_url=reverse("interactions:log-list"),
         )
+        context.update(card_panels(CARD, self.request, entry))
         return context
 
 
@@ -148,6 +157,7 @@ def _detail_rows(entry: InteractionLogEntry) -> list[dict]:
         _field(entry, "duration", minutes(entry.duration)),
         _field(entry, "canceled"),
         _field(entry, "delivery_status"),
+        *([_field(entry, "delivery_error")] if entry.delivery_error else []),
     ]
 
 
@@ -169,8 +179,16 @@ def _segment_rows(entry: InteractionLogEntry) -> list[dict]:
         rows.append(_field(entry, "logged_segment_entry_no"))
     attachment_no = getattr(entry, "attachment_no", None)
     if attachment_no:
-        rows.append(_field(entry, "attachment", str(attachment_no)))
+        rows.append(_field(entry, "attachment", str(attachment_no), attachment_url(attachment_no)))
     return rows
+
+
+def attachment_url(no: int, name: str = "attachments:attachment-detail") -> str:
+    """A page of the attachments app for attachment `no` ("" while it has none)."""
+    try:
+        return reverse(name, args=[no])
+    except NoReverseMatch:
+        return ""
 
 
 def entry_sections(entry: InteractionLogEntry) -> list[dict[str, Any]]:
