@@ -157,6 +157,10 @@ def make_world() -> Any:
         },
     )
     post("/api/v1/interaction-templates/WCALL/languages/", {"language_code": "NL"})
+    post(
+        "/api/v1/interaction-templates/WCALL/languages/NL/attachment/",
+        {"kind": "email", "body_html": "<p>Hello</p>"},
+    )
     logged = post(
         "/api/v1/interactions/",
         {"contact_no": "WP1", "template_code": "WCALL", "salesperson_code": "WS"},
