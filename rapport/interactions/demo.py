@@ -59,10 +59,37 @@ LANGUAGE_DESCRIPTIONS = {
     "OFFER": {"EN": "Our offer", "NL": "Onze offerte", "DE": "Unser Angebot"},
 }
 NEWS_BODIES = {
-    "EN": ("Rapport news", "<p>Dear {{ contact.name }},</p><p>Here is our news.</p>"),
-    "NL": ("Rapport nieuws", "<p>Beste {{ contact.name }},</p><p>Hier is ons nieuws.</p>"),
-    "DE": ("Rapport Neuigkeiten", "<p>Hallo {{ contact.name }},</p><p>Unsere Neuigkeiten.</p>"),
+    "EN": (
+        "Rapport news",
+        "<p>{{ salutation }},</p><p>Here is our news, {{ contact.first_name or contact.name }}."
+        "</p><p>Kind regards,<br>{{ salesperson.name }}</p>",
+    ),
+    "NL": (
+        "Rapport nieuws",
+        "<p>{{ salutation }},</p><p>Hier is ons nieuws voor {{ company.name or contact.name }}."
+        "</p><p>Met vriendelijke groet,<br>{{ salesperson.name }}</p>",
+    ),
+    "DE": (
+        "Rapport Neuigkeiten",
+        "<p>{{ salutation }},</p><p>Unsere Neuigkeiten.</p><p>{{ salesperson.name }}</p>",
+    ),
 }
+
+# The letters are HTML letters printed as PDF (kind `pdf`), merged per contact.
+LETTER_HEAD = (
+    "<p>{{ contact.name }}<br>{{ contact.address }}<br>{{ contact.post_code }} "
+    "{{ contact.city }}<br>{{ contact.country_name }}</p><p>{{ interaction.date }}</p>"
+    "<h1>{{ interaction.subject }}</h1><p>{{ salutation }},</p>"
+)
+LETTER_BODIES = {
+    "EN": "<p>Thank you for your interest in our products.</p><p>Kind regards,<br>"
+    "{{ salesperson.name }}</p>",
+    "NL": "<p>Hartelijk dank voor uw belangstelling voor onze producten.</p>"
+    "<p>Met vriendelijke groet,<br>{{ salesperson.name }}</p>",
+    "DE": "<p>Vielen Dank für Ihr Interesse an unseren Produkten.</p>"
+    "<p>Mit freundlichen Grüßen<br>{{ salesperson.name }}</p>",
+}
+LETTER_TEMPLATES = {"ABSTRACT", "INVIT", "THANKS"}
 
 
 def load_demo_interactions(add: Callable[[str, int], None] | None = None) -> None:
@@ -115,6 +142,13 @@ def _demo_template(row: tuple, languages: dict[str, Language], count: Callable[.
         if code == "NEWS":
             subject, body = NEWS_BODIES[language]
             attachment = attachment_create(kind="email", subject=subject, body_html=body)
+            count("attachments")
+        elif code in LETTER_TEMPLATES:
+            attachment = attachment_create(
+                kind="pdf",
+                file_name=f"{code.lower()}-{language.lower()}.pdf",
+                body_html=LETTER_HEAD + LETTER_BODIES[language],
+            )
             count("attachments")
         services.interaction_template_language_create(
             template=template,

@@ -25,9 +25,12 @@ def test_demo_interactions_load_once(languages) -> None:
     assert created == {
         "interaction groups": 4,
         "interaction templates": 12,
-        "attachments": 3,
+        "attachments": 12,  # an e-mail per newsletter language, an HTML letter per letter's
         "interaction template languages": 15,
     }
+    letter = InteractionTemplate.objects.get(code="INVIT").languages.get(language__code="NL")
+    assert (letter.attachment.kind, letter.attachment.file_name) == ("pdf", "invit-nl.pdf")
+    assert "Hartelijk dank" in letter.attachment.body_html
     news = InteractionTemplate.objects.get(code="NEWS")
     assert (news.wizard_action, news.language_default.code) == ("merge", "EN")
     assert InteractionTemplate.objects.get(code="VISIT").unit_duration == 120
