@@ -61,17 +61,17 @@ LANGUAGE_DESCRIPTIONS = {
 NEWS_BODIES = {
     "EN": (
         "Rapport news",
-        "<p>{{ salutation }},</p><p>Here is our news, {{ contact.first_name or contact.name }}."
+        "<p>{{ salutation }}</p><p>Here is our news, {{ contact.first_name or contact.name }}."
         "</p><p>Kind regards,<br>{{ salesperson.name }}</p>",
     ),
     "NL": (
         "Rapport nieuws",
-        "<p>{{ salutation }},</p><p>Hier is ons nieuws voor {{ company.name or contact.name }}."
+        "<p>{{ salutation }}</p><p>Hier is ons nieuws voor {{ company.name or contact.name }}."
         "</p><p>Met vriendelijke groet,<br>{{ salesperson.name }}</p>",
     ),
     "DE": (
         "Rapport Neuigkeiten",
-        "<p>{{ salutation }},</p><p>Unsere Neuigkeiten.</p><p>{{ salesperson.name }}</p>",
+        "<p>{{ salutation }}</p><p>Unsere Neuigkeiten.</p><p>{{ salesperson.name }}</p>",
     ),
 }
 
@@ -79,7 +79,7 @@ NEWS_BODIES = {
 LETTER_HEAD = (
     "<p>{{ contact.name }}<br>{{ contact.address }}<br>{{ contact.post_code }} "
     "{{ contact.city }}<br>{{ contact.country_name }}</p><p>{{ interaction.date }}</p>"
-    "<h1>{{ interaction.subject }}</h1><p>{{ salutation }},</p>"
+    "<h1>{{ interaction.subject }}</h1><p>{{ salutation }}</p>"
 )
 LETTER_BODIES = {
     "EN": "<p>Thank you for your interest in our products.</p><p>Kind regards,<br>"
