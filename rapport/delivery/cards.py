@@ -100,8 +100,9 @@ def interaction_delivery(request: HttpRequest, entry: Any) -> dict[str, Any] | N
         "error": getattr(entry, "delivery_error", ""),
         "finished": status not in ("pending", "sending"),
         "no_worker": status == "pending" and not _worker_alive(),
+        # The letters of the delivery (a logged segment's) only on a letter's card.
         "letters": _letters(delivery, "delivery:interaction-letters", entry.entry_no)
-        if delivery is not None
+        if delivery is not None and entry.correspondence_type == "hard_copy"
         else {},
         "can_resend": status == "failed"
         and delivery is not None
@@ -132,6 +133,9 @@ def register() -> None:
             name="delivery",
             order=10,
             template=LOGGED_SEGMENT_PANEL,
+            # Above the interactions list: the progress and the failures are what the user came
+            # back for, and a 10,000-line list would push them out of sight.
+            place="top",
             context=lambda request, logged: {
                 "delivery_panel": logged_segment_delivery(request, logged.entry_no)
             },
