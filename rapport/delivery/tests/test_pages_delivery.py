@@ -142,7 +142,7 @@ def test_the_panels_are_registered_on_the_logged_segment_and_interaction_cards(
         "interaction", request, InteractionLogEntry.objects.get(entry_no=segment[1])
     )
 
-    assert logged["card_panels"]["main"][0]["template"] == "delivery/cards/logged_segment.html"
+    assert logged["card_panels"]["top"][0]["template"] == "delivery/cards/logged_segment.html"
     assert logged["delivery_panel"]["progress"]["sent"] == 2
     assert entry["delivery_panel"]["status"] == "failed"
     assert entry["delivery_panel"]["can_resend"] is True
