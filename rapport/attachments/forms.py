@@ -41,11 +41,13 @@ class AttachmentBodyForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, instance: Attachment | None = None, **kwargs: Any) -> None:
-        if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
+        if instance is not None:
+            # The stored values, under what the view passes (FormView always passes `initial`).
+            stored = {
                 name: getattr(instance, name)
                 for name in ("subject", "file_name", "body_html", "body_text_manual", "body_text")
             }
+            kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         if instance is not None and instance.kind != AttachmentKind.EMAIL:
             for name in ("subject", "body_text_manual", "body_text"):

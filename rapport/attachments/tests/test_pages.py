@@ -143,3 +143,26 @@ def test_roles(client_for, read_only_user) -> None:
         assert reader.get(url(name, mail)).status_code == 403
     assert reader.post(url("delete", mail)).status_code == 403
     assert Attachment.objects.filter(pk=mail.pk).exists()
+
+
+def test_editor_opens_with_what_is_stored(admin_client) -> None:
+    """Saving the editor unchanged keeps the e-mail: it opens with the stored subject, HTML
+    and hand-written text (the view always passes `initial`, which once hid them)."""
+    mail = services.attachment_create(
+        kind="email",
+        subject="Offer & more",
+        body_html="<p>Dear {{ contact.name }}</p>",
+        body_text="Typed by hand",
+        body_text_manual=True,
+    )
+    response = admin_client.get(url("edit", mail))
+    form = response.context["form"]
+    assert (form["subject"].value(), form["body_html"].value(), form["body_text"].value()) == (
+        "Offer & more",
+        "<p>Dear {{ contact.name }}</p>",
+        "Typed by hand",
+    )
+    assert form["body_text_manual"].value() is True
+    page = response.content.decode()
+    assert 'value="Offer &amp; more"' in page
+    assert "&lt;p&gt;Dear {{ contact.name }}&lt;/p&gt;</textarea>" in page

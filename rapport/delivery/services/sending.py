@@ -268,17 +268,22 @@ def unreachable(sender: Sender, error: Exception) -> str:
 
 def _parts(batch: list[Claimed]) -> dict[int, Any]:
     """The merged parts by entry no.; when merging the batch fails, each entry on its own, so
-    one broken entry fails alone (with the error as its reason)."""
+    one broken entry fails alone (with the error as its reason). A database error is no
+    entry's fault: it ends the run and the claimed messages are recovered, never failed."""
     from rapport.delivery.merge.email import email_parts
 
     entry_nos = [message.entry_no for message in batch]
     try:
         return email_parts(entry_nos)
+    except DatabaseError:
+        raise  # not the entry's fault: the run fails and recovery gives the claims back
     except Exception:
         parts: dict[int, Any] = {}
         for entry_no in entry_nos:
             try:
                 parts.update(email_parts([entry_no]))
+            except DatabaseError:
+                raise
             except Exception as error:
                 parts[entry_no] = error
         return parts

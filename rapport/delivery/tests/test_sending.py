@@ -211,3 +211,26 @@ def test_two_phase_data_keeps_a_leading_dot(smtp_server: SmtpServer) -> None:
     assert (code, handed) == (250, [True])
     _rcpt, message = smtp_server.messages[0]
     assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == ".\n..two\n."
+
+
+def test_a_database_error_while_merging_fails_no_message(
+    world: Any, smtp_mailer: SmtpServer, monkeypatch: Any
+) -> None:
+    """A locked or lost database is no entry's fault: the run ends with the error and the
+    claimed messages stay the worker's to recover (requeued), never failed."""
+    from django.db import OperationalError
+
+    from rapport.delivery.merge import email as merge_email
+
+    nos = log_entries(world, 3)
+    delivery = delivery_requested(actor=world.user, entry_nos=nos)
+
+    def locked(entry_nos: list[int]) -> dict[int, Any]:
+        raise OperationalError("database table is locked")
+
+    monkeypatch.setattr(merge_email, "email_parts", locked)
+    with pytest.raises(OperationalError):
+        delivery_run(delivery_id=delivery.pk, worker_id="w1")
+    assert smtp_mailer.messages == []
+    assert statuses(nos) == [("sending", "")] * 3
+    assert set(OutboxMessage.objects.values_list("state", "error")) == {("sending", "")}

@@ -89,11 +89,6 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import faulthandler
-        import signal
-        import sys  # DEBUG-TEMP
-
-        faulthandler.register(signal.SIGUSR1, all_threads=True, file=sys.stderr)  # DEBUG-TEMP
         recover_every = max(float(options.pop("recover_interval")), heartbeat_every())
         reloading = options.get("reload") and not options.get("batch")
         if reloading and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
