@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters.constants import EMPTY_VALUES
 
 from rapport.core.dates import validate_date_in_range
@@ -64,6 +65,25 @@ class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class GivenChoiceField(forms.ChoiceField):
+    """A choice that, when the parameter is given, must be one of the choices: `?evaluation=`
+    is refused (400) rather than read as "no filter", which a client could take for
+    "entries without an evaluation". Left out, the parameter filters nothing."""
+
+    def clean(self, value: Any) -> Any:
+        if value == "":
+            raise forms.ValidationError(
+                _("Choose one of: %(choices)s.")
+                % {"choices": ", ".join(str(key) for key, _label in self.choices if key)},
+                code="invalid_choice",
+            )
+        return super().clean(value)
+
+
+class GivenChoiceFilter(django_filters.ChoiceFilter):
+    field_class = GivenChoiceField
+
+
 class InteractionLogFilterSet(django_filters.FilterSet):
     """The interaction log's filters, by the API's names (reference 2.7). The selectors apply
     the same set to a plain dict (`selectors.filter_interactions`), for the pages and the CLI.
@@ -90,10 +110,8 @@ class InteractionLogFilterSet(django_filters.FilterSet):
         help_text="true lists the postponed interactions; the log (false) is the default."
     )
     attempt_failed = django_filters.BooleanFilter()
-    evaluation = django_filters.ChoiceFilter(
-        choices=[choice for choice in Evaluation.choices if choice[0]]
-    )
-    delivery_status = django_filters.ChoiceFilter(
+    evaluation = GivenChoiceFilter(choices=[choice for choice in Evaluation.choices if choice[0]])
+    delivery_status = GivenChoiceFilter(
         choices=[choice for choice in DeliveryStatus.choices if choice[0]],
         help_text="pending, sending, delivered or failed.",
     )

@@ -72,8 +72,9 @@ MEASURE = """() => {
 def load_layout_data() -> dict[str, str]:
     """The demo company, plus what the demo lacks: a comment line, a segment with lines and
     criteria, saved criteria and a logged segment. Returns the keys of the card pages."""
+    from rapport.attachments.models import Attachment
     from rapport.campaigns.models import Campaign, CampaignEntry
-    from rapport.contacts.models import Contact, Salesperson
+    from rapport.contacts.models import Contact, Salesperson, Salutation
     from rapport.core.models import User
     from rapport.demo.data import load_demo
     from rapport.interactions import services as interaction_services
@@ -119,7 +120,12 @@ def load_layout_data() -> dict[str, str]:
     assert company and person and salesperson and campaign and group and series
     campaign_entry = CampaignEntry.objects.order_by("entry_no").first()
     assert campaign_entry is not None
+    salutation = Salutation.objects.order_by("code").first()
+    email = Attachment.objects.filter(kind="email").order_by("no").first()
+    assert salutation and email
     return {
+        "salutation": salutation.code,
+        "attachment": str(email.no),
         "campaign_entry": str(campaign_entry.entry_no),
         "entry": str(entry.entry_no),
         "segment": segment.no,
@@ -147,6 +153,9 @@ PAGES: list[tuple[str, Callable[[dict[str, str]], str]]] = [
     ("contacts:contact-detail person", lambda d: f"/contacts/{d['person']}/"),
     ("contacts:salesperson-list", lambda d: "/salespeople/"),
     ("contacts:salesperson-detail", lambda d: f"/salespeople/{d['salesperson']}/"),
+    ("contacts:salutation-list", lambda d: "/setup/salutations/"),
+    ("contacts:salutation-detail", lambda d: f"/setup/salutations/{d['salutation']}/"),
+    ("attachments:attachment-detail", lambda d: f"/attachments/{d['attachment']}/"),
     ("contacts:profile-questionnaire-list", lambda d: "/setup/profile-questionnaires/"),
     ("contacts:language-list", lambda d: "/setup/languages/"),
     ("contacts:country-list", lambda d: "/setup/countries/"),

@@ -37,7 +37,7 @@ def filter_interactions(
                 for name in unknown
             }
         )
-    data = {name: value for name, value in filters.items() if value is not None}
+    data = {name: value for name, value in filters.items() if value is not None and value != ""}
     filterset = InteractionLogFilterSet(data=data, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationFailed(

@@ -261,3 +261,9 @@ def test_api_delivery_error_and_the_delivery_status_filter(client, w, requests_m
     assert numbers("delivery_status=delivered") == [sent.entry_no]
     assert plain.entry_no in numbers("")
     assert_error_shape(client.get(f"{URL}?delivery_status=lost"), 400)
+    # Given blank, a choice filter is refused, not read as "no filter" (which a client could
+    # take for "entries without a status").
+    for query in ("delivery_status=", "evaluation="):
+        response = client.get(f"{URL}?{query}")
+        assert_error_shape(response, 400)
+        assert "Choose one of:" in response.content.decode()
