@@ -99,9 +99,10 @@ class InteractionTemplateLanguageAttachmentView(NoticesMixin, APIView):
     @extend_schema(
         request=None,
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY,
-                description="The stored file (text/html for an e-mail or HTML letter).",
+                description="The stored file with its content type (text/html for an e-mail "
+                "or HTML letter).",
             )
         },
     )

@@ -187,7 +187,8 @@ class _AttachmentView(_SegmentAPIView):
 class SegmentLanguageAttachmentView(_AttachmentView):
     """The attachment of a header language row: download, create/import/replace, remove."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # The stored file with its own content type (text/html for an e-mail or HTML letter).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, no: str, language_code: str) -> HttpResponse:
         row = selectors.segment_language_get(self.segment(no), language_code)
         return download(row.attachment)
@@ -216,7 +217,8 @@ class SegmentLineAttachmentView(_AttachmentView):
     """A line's attachment: download the one it uses, create/import/replace its own, remove its
     own (it inherits again)."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # The stored file with its own content type (text/html for an e-mail or HTML letter).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, no: str, line_no: int) -> HttpResponse:
         line = selectors.segment_line_get(self.segment(no), line_no)
         return download(services.line_attachment_resolved(line).attachment)
