@@ -72,9 +72,10 @@ class GivenChoiceField(forms.ChoiceField):
 
     def clean(self, value: Any) -> Any:
         if value == "":
+            choices: list[tuple[Any, Any]] = list(self.choices)  # type: ignore[arg-type]
             raise forms.ValidationError(
                 _("Choose one of: %(choices)s.")
-                % {"choices": ", ".join(str(key) for key, _label in self.choices if key)},
+                % {"choices": ", ".join(str(key) for key, _label in choices if key)},
                 code="invalid_choice",
             )
         return super().clean(value)
