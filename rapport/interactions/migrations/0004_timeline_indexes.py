@@ -1,0 +1,8 @@
+# Filled in by the issue-11 package that owns it (see /work/notes/shared-names11.md).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("interactions", "0003_log_entry_delivery_error")]
+
+    operations: list = []
