@@ -12,7 +12,12 @@
 #   make lint           ruff check, ruff format --check, mypy, the apps' dependency order
 #                       (import-linter, pyproject.toml) and the sizes of modules and functions
 #                       (scripts/check-sizes.py)
-#   make bench | messages | clean
+#   make bench          the benchmarks (bench/README.md): every scenario on SQLite, then on a
+#                       throw-away PostgreSQL server, each on a fresh database thrown away after
+#                       it; results in bench/results/latest.json. `make bench QUICK=1`: a tenth
+#                       of every size. `make bench-sqlite` / `make bench-postgres`: one database;
+#                       `BENCH_ARGS="segments_log"`: some scenarios only
+#   make messages | clean
 #
 # Extra pytest arguments: `make test-sqlite PYTEST_ARGS="-k number_series -x"`.
 SHELL := /bin/bash
@@ -49,7 +54,7 @@ export STEP_TIMINGS
 
 .PHONY: run test test-sqlite test-postgres test-browser lint lint-ruff lint-format lint-mypy \
 	lint-imports lint-sizes \
-	bench install messages compilemessages chromium pdf-libs clean
+	bench bench-sqlite bench-postgres install messages compilemessages chromium pdf-libs clean
 
 install: $(STAMP) node_modules/.installed compilemessages pdf-libs
 
@@ -144,8 +149,20 @@ test-browser: install chromium
 	@$(STEP) "pytest: browser tests (Chromium, SQLite)" \
 		env -u DATABASE_URL $(PYTEST) -m browser $(PYTEST_FLAGS) $(PYTEST_ARGS)
 
-bench: install
-	$(BIN)/python -m bench
+# QUICK=1 (a tenth of every size) reaches the bench through its environment, explicitly; so do
+# BENCH_ROWS and BENCH_RUNS when given. Scenarios to run: BENCH_ARGS (default: all).
+QUICK ?=
+BENCH_ARGS ?=
+BENCH_ENV = QUICK=$(QUICK) $(if $(BENCH_ROWS),BENCH_ROWS=$(BENCH_ROWS)) \
+	$(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS))
+
+bench: bench-sqlite bench-postgres
+
+bench-sqlite: install
+	env -u DATABASE_URL $(BENCH_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-postgres: install
+	scripts/with-postgres.sh env $(BENCH_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 
 # Refresh the Dutch catalogue from the code and templates (existing translations are kept; new
 # or changed texts appear untranslated or fuzzy), then compile it.

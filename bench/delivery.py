@@ -2,33 +2,32 @@
 the outbox, `rapport worker`'s loop (django-tasks-db `db_worker --batch`, in this process)
 merges, assembles and sends them over SMTP to a local aiosmtpd sink running in another process
 — against the least sending can cost: a raw `smtplib` loop sending the same messages (the
-bytes the sink received from our run) over one connection. Runs are interleaved (ours, raw,
-ours, raw, ...) and the median of each is reported; the target is a throughput ratio of at
-least 0.5 (our time at most twice the raw time). The sink also checks that every Message-ID
-arrived once.
-(2) The peak memory (RSS) of printing 10,000 merged letters to one PDF (`letters.render_pdf`,
-chunks of 100), in a fresh process, beside the same for one chunk of 100 letters: a ratio near
-1 means memory stays flat however many letters there are.
+bytes the sink received from our previous run; the runs start with ours) over one
+connection. Interleaved runs, medians; target: our time at most twice the raw time
+(throughput ratio >= 0.5). The sink also checks that every Message-ID arrived once.
+(2) `delivery_letters`: printing a tenth as many merged letters (1,000 at full size) to one
+PDF (`letters.render_pdf`, chunks of 100), after printing a tenth of those (100), in one fresh
+process that first prints one untimed letter (fonts and styles load once): `peak_mb` is the
+peak RSS after the big one (the note gives the peak after the small one: about equal =
+memory stays flat); the baseline is the small one's time times ten, what linear growth gives
+(no target).
 
-Sizes: BENCH_DELIVERY_MESSAGES (default 10000), BENCH_DELIVERY_RUNS (default 3),
-BENCH_LETTERS (default 10000), e.g. `BENCH_DELIVERY_MESSAGES=1000 BENCH_LETTERS=500 python -c
-"import bench.__main__ as m; m.setup_django(); import bench.delivery as d; d.run(m.best_of,
-m.report)"`.
+Run alone: `python -m bench delivery` (`QUICK=1`: 1,000 messages, 100 letters).
 """
 
 from __future__ import annotations
 
 import os
 import smtplib
-import statistics
 import subprocess
 import sys
 import time
 from typing import Any
 
-MESSAGES = int(os.environ.get("BENCH_DELIVERY_MESSAGES", "10000"))
-RUNS = max(3, int(os.environ.get("BENCH_DELIVERY_RUNS", "3")))
-LETTERS = int(os.environ.get("BENCH_LETTERS", "10000"))
+from bench.runner import Timing, interleave, record, say, size
+
+FULL = 10_000
+TARGET = 2.0
 CONTACT_PREFIX = "BD"
 BODY = (
     "<html><head><style>p { font-family: sans-serif }</style></head><body>"
@@ -38,8 +37,8 @@ BODY = (
 )
 
 
-def _set_up() -> tuple[Any, list[int]]:
-    """A marketing user, MESSAGES contacts with an e-mail address and one logged e-mail
+def _set_up(messages: int) -> tuple[Any, list[int]]:
+    """A marketing user, `messages` contacts with an e-mail address and one logged e-mail
     interaction each (raw bulk inserts; a shared read-only e-mail attachment). Returns the
     user and the entry nos."""
     from django.db.models import Max
@@ -59,8 +58,8 @@ def _set_up() -> tuple[Any, list[int]]:
         .order_by("entry_no")
         .values_list("entry_no", flat=True)
     )
-    if len(existing) >= MESSAGES:
-        return user, existing[:MESSAGES]
+    if len(existing) >= messages:
+        return user, existing[:messages]
     now = timezone.now()
     Contact.objects.bulk_create(
         [
@@ -74,7 +73,7 @@ def _set_up() -> tuple[Any, list[int]]:
                 created_at=now,
                 modified_at=now,
             )
-            for index in range(MESSAGES)
+            for index in range(messages)
         ],
         batch_size=2000,
         ignore_conflicts=True,
@@ -83,7 +82,7 @@ def _set_up() -> tuple[Any, list[int]]:
         kind="email", subject="Hello {{ contact.name }}", body_html=BODY, read_only=True
     )
     first = (InteractionLogEntry.objects.aggregate(m=Max("entry_no"))["m"] or 0) + 1
-    contacts = Contact.objects.filter(no__startswith=CONTACT_PREFIX).order_by("no")[:MESSAGES]
+    contacts = Contact.objects.filter(no__startswith=CONTACT_PREFIX).order_by("no")[:messages]
     InteractionLogEntry.objects.bulk_create(
         [
             InteractionLogEntry(
@@ -105,7 +104,7 @@ def _set_up() -> tuple[Any, list[int]]:
         ],
         batch_size=2000,
     )
-    return user, list(range(first, first + MESSAGES))
+    return user, list(range(first, first + messages))
 
 
 def _template(user: Any) -> tuple[Any, Any, Any]:
@@ -183,74 +182,100 @@ def _smtp_settings(port: int) -> Any:
     )
 
 
-def run_sending(report: Any) -> None:
+def run_sending() -> None:
     from bench.delivery_sink import Sink
 
+    messages = size(FULL)
     started = time.perf_counter()
-    user, entry_nos = _set_up()
-    print(f"  (set up {MESSAGES} e-mail interactions in {time.perf_counter() - started:.1f} s)")
+    user, entry_nos = _set_up(messages)
+    say(f"delivery: {messages:,} e-mail interactions in {time.perf_counter() - started:.1f} s")
     sink = Sink()
+    sent: list[list[tuple[str, list[str], bytes]]] = []
+    duplicates = [0]
+
+    def ours() -> float:
+        sink.reset()
+        seconds = _ours(user, entry_nos)
+        duplicates[0] += sink.duplicates()
+        received = sink.take()
+        if len(received) != messages:
+            raise RuntimeError(f"the sink received {len(received)} of {messages}")
+        sent[:] = [received]
+        return seconds
+
+    def raw() -> float:
+        seconds = _raw(sink.port, sent[0])
+        sink.take()
+        return seconds
+
     try:
         with _smtp_settings(sink.port):
-            ours_times, raw_times, duplicates = [], [], 0
-            for _ in range(RUNS):
-                sink.reset()
-                ours_times.append(_ours(user, entry_nos))
-                duplicates += sink.duplicates()
-                messages = sink.take()
-                if len(messages) != MESSAGES:
-                    raise RuntimeError(f"the sink received {len(messages)} of {MESSAGES}")
-                raw_times.append(_raw(sink.port, messages))
+            a, b = interleave(ours, raw)  # A first: raw sends what the last A run received
     finally:
         sink.stop()
         _reset(entry_nos)
-    ours, raw = statistics.median(ours_times), statistics.median(raw_times)
-    report(f"deliver {MESSAGES} e-mails, worker (s, median)", ours, "raw smtplib loop", raw, "s")
-    print(
-        f"  throughput {MESSAGES / ours:,.0f}/s vs {MESSAGES / raw:,.0f}/s raw: throughput "
-        f"ratio {raw / ours:.2f} (target >= 0.5); Message-IDs received twice: {duplicates}"
+    if duplicates[0]:
+        raise RuntimeError(f"delivery bench: {duplicates[0]} Message-IDs arrived twice")
+    record(
+        "delivery",
+        messages,
+        a,
+        b,
+        target=TARGET,
+        note=f"throughput {messages / a.median:,.0f}/s vs {messages / b.median:,.0f}/s raw",
     )
 
 
 _PEAK_SCRIPT = """
 import resource, sys, time
 from rapport.delivery.letters import render_pdf
-count = int(sys.argv[1])
-pages = [
-    "<html><head><style>h1 { font-size: 14pt }</style></head><body>"
-    "<h1>Dear Contact %05d</h1><p>Thank you for your order of last week. "
-    "Your catalogue follows by post.</p><p>Kind regards,<br>Rapport</p></body></html>" % n
-    for n in range(count)
-]
-began = time.perf_counter()
-pdf = render_pdf(pages)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - began, len(pdf))
+def letters(count):
+    return [
+        "<html><head><style>h1 { font-size: 14pt }</style></head><body>"
+        "<h1>Dear Contact %05d</h1><p>Thank you for your order of last week. "
+        "Your catalogue follows by post.</p><p>Kind regards,<br>Rapport</p></body></html>" % n
+        for n in range(count)
+    ]
+render_pdf(letters(1))  # untimed: fonts and styles loaded once, not billed to the first count
+for count in map(int, sys.argv[1:]):
+    pages = letters(count)
+    began = time.perf_counter()
+    pdf = render_pdf(pages)
+    seconds = time.perf_counter() - began
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, seconds, len(pdf))
 """
 
 
-def _peak(count: int) -> tuple[float, float, int]:
-    """(peak RSS in MiB, seconds, PDF bytes) of printing `count` short letters, in a fresh
-    process."""
+def _peaks(*counts: int) -> list[tuple[float, float, int]]:
+    """(peak RSS so far in MiB, seconds, PDF bytes) after printing each of `counts` short
+    letters in turn, in one fresh process (smallest first: each peak is then its own)."""
     out = subprocess.run(
-        [sys.executable, "-c", _PEAK_SCRIPT, str(count)],
+        [sys.executable, "-c", _PEAK_SCRIPT, *map(str, counts)],
         check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": os.getcwd()},
-    ).stdout.split()
-    return int(out[0]) / 1024, float(out[1]), int(out[2])
+    ).stdout.splitlines()
+    return [(int(a) / 1024, float(b), int(c)) for a, b, c in (line.split() for line in out)]
 
 
-def run_letters(report: Any) -> None:
-    chunk_rss, chunk_seconds, _size = _peak(100)
-    rss, seconds, size = _peak(LETTERS)
-    report(f"print {LETTERS} letters to PDF, peak RSS (MiB)", rss, "100 letters", chunk_rss, "MiB")
-    print(
-        f"  {LETTERS} letters: {seconds:.1f} s ({seconds / LETTERS * 1000:.1f} ms each), "
-        f"{size / 1024 / 1024:.1f} MiB PDF; 100 letters: {chunk_seconds:.1f} s"
+def run_letters() -> None:
+    letters = max(size(FULL) // 10, 1)
+    chunk = max(letters // 10, 1)
+    (chunk_rss, chunk_seconds, _size), (rss, seconds, pdf_size) = _peaks(chunk, letters)
+    record(
+        "delivery_letters",
+        letters,
+        Timing.of([seconds]),
+        Timing.of([chunk_seconds * letters / chunk]),
+        target=None,
+        peak_mb=round(rss, 1),
+        note=f"peak {rss:.0f} MiB after {letters:,} letters ({pdf_size / 1024 / 1024:.1f} MiB "
+        f"PDF), {chunk_rss:.0f} MiB after {chunk:,}; baseline: {chunk:,} letters' time x "
+        f"{letters // chunk} (linear growth)",
     )
 
 
-def run(best_of: Any, report: Any) -> None:
-    run_sending(report)
-    run_letters(report)
+def run() -> None:
+    run_sending()
+    run_letters()
