@@ -11,8 +11,10 @@ checks (`_clean_contact_changes`), the fields that a blank leaves to Marketing S
 company (`DEFAULTED_FIELDS`, `inherited_fields`) and the search column (`contact_search_text`).
 
 By subject: `columns` (the columns; reading and writing CSV), `checking` (every row checked
-before anything is written), `writing` (the set-based writes), `report` (ImportFailed,
-ImportResult), `importer` (`contacts_import`: the two in one transaction), `exporting`.
+before anything is written), `quick` (the same checks column by column for the rows without a
+problem: the bad rows go to `checking`, which words every problem), `writing` (the set-based
+writes), `report` (ImportFailed, ImportResult), `importer` (`contacts_import`: the two in one
+transaction), `exporting`.
 """
 
 from __future__ import annotations

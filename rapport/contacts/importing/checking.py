@@ -25,6 +25,7 @@ from rapport.contacts.importing.columns import (
     shown,
 )
 from rapport.contacts.importing.lookups import existing_contacts
+from rapport.contacts.importing.quick import QuickChecker
 from rapport.contacts.importing.report import ImportFailed, RowErrors
 from rapport.contacts.models import ContactType
 from rapport.core.errors import DomainError, ValidationFailed
@@ -93,34 +94,66 @@ def _parse_rows(
     """Check every row on its own (errors go to `errors`); returns the rows, bad ones included
     (the checks between rows need them), and the number of non-blank rows."""
     checker = _RowChecker(setup, draw_date, keep_blanks)
-    column_maps: dict[tuple[Any, ...], dict[Any, str]] = {}
+    column_maps: dict[tuple[Any, ...], tuple[list[tuple[Any, str]], bool]] = {}
+    groups: dict[tuple[Any, ...], _Group] = {}  # the rows of each set of columns, to check
     header_errors: set[str] = set()
-    parsed: list[Row] = []
     total = 0
     for index, raw in enumerate(rows):
         line = getattr(raw, "line", 0) or index + 2
         keys = tuple(raw.keys())
-        column_map = column_maps.get(keys)
-        if column_map is None:
-            column_map = column_maps[keys] = _map_columns(keys, header_errors)
-        cells: dict[str, str] = {}
-        extra: Any = None
-        for key, value in raw.items():
-            if key is None:
-                extra = value
-            elif key in column_map:
-                cells[column_map[key]] = "" if value is None else str(value)
+        known = column_maps.get(keys)
+        if known is None:
+            pairs = list(_map_columns(keys, header_errors).items())
+            same = len(pairs) == len(keys) and all(key == column for key, column in pairs)
+            known = column_maps[keys] = (pairs, same)
+        pairs, same = known
+        # Keyed by the column names already (an exported file, rows built by code): as it is.
+        cells: dict[str, str] = raw if same else {column: raw[key] for key, column in pairs}  # type: ignore[assignment]
+        extra: Any = raw.get(None) if None in raw else None  # type: ignore[call-overload]
         if extra and any(str(cell).strip() for cell in extra):
             total += 1
             errors.add(line, "", _("The row has more cells than the header has columns."))
             continue
-        if not any(value.strip() for value in cells.values()):
+        try:
+            joined = "".join(cells.values())
+        except TypeError:  # a cell that is not text (None, a number): as text
+            cells = {column: "" if value is None else str(value) for column, value in cells.items()}
+            joined = "".join(cells.values())
+        if not joined.strip():
             continue  # a blank row
+        group = groups.get(keys)
+        if group is None:
+            group = groups[keys] = _Group({column for _key, column in pairs})
+        group.add(total, line, cells, joined)
         total += 1
-        parsed.append(checker.check(line, cells, errors))
+    parsed: list[Row | None] = [None] * total
+    quick = QuickChecker(checker)
+    for group in groups.values():
+        checked = quick.rows(group.lines, group.cells, group.joined, group.columns)
+        for position, line, cells, row in zip(
+            group.positions, group.lines, group.cells, checked, strict=True
+        ):
+            parsed[position] = row or checker.check(line, cells, errors)
     for message in sorted(header_errors):
         errors.add(1, "", message)
-    return parsed, total
+    return [row for row in parsed if row is not None], total
+
+
+class _Group:
+    """The rows of one set of columns, in file order, with their places among all rows."""
+
+    def __init__(self, columns: set[str]) -> None:
+        self.columns = columns
+        self.positions: list[int] = []
+        self.lines: list[int] = []
+        self.cells: list[dict[str, str]] = []
+        self.joined: list[str] = []
+
+    def add(self, position: int, line: int, cells: dict[str, str], joined: str) -> None:
+        self.positions.append(position)
+        self.lines.append(line)
+        self.cells.append(cells)
+        self.joined.append(joined)
 
 
 def _map_columns(keys: Sequence[Any], header_errors: set[str]) -> dict[Any, str]:

@@ -5,8 +5,8 @@ SQLite)."""
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Mapping, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
@@ -124,13 +124,19 @@ def _apply_values(
     wanted = {row.company_no for row in rows if row.company_no and row.company_no not in companies}
     if wanted:
         companies = {**companies, **existing_contacts(wanted, "id", *inherited)}
+    # What a person takes from its company, per company (a dict update per row).
+    taken = {
+        no: {"company_id": company["id"], **{attname: company[attname] for attname in inherited}}
+        for no, company in companies.items()
+    }
     result: dict[str, dict[str, Any]] = {}
-    blank = _blank_values()
+    start = {**_blank_values(), **defaults, "company_id": None}
+    drawn_series = setup.contact_nos.code if setup.contact_nos is not None else ""
+    search_text = services.contact_search_text
     for row in rows:
-        values = {**blank, **defaults}
-        company_id = None
+        values = _Values(start)
         if row.company_no:
-            company = companies.get(row.company_no)
+            company = taken.get(row.company_no)
             if company is None:
                 raise ConflictError(
                     _(
@@ -139,20 +145,22 @@ def _apply_values(
                     )
                     % {"no": row.company_no}
                 )
-            company_id = company["id"]
-            for attname in inherited:
-                values[attname] = company[attname]
+            values.update(company)
         values.update(row.given)
         values["no"] = row.no
         values["type"] = row.type
-        values["company_id"] = company_id
-        values["no_series"] = setup.contact_nos.code if row.drawn else ""
-        values["search_text"] = services.contact_search_text(
-            SimpleNamespace(**values)  # type: ignore[arg-type]
-        )
+        values["no_series"] = drawn_series if row.drawn else ""
+        values["search_text"] = search_text(values)  # type: ignore[arg-type]
         row.values = values
         result[row.no] = values
     return result
+
+
+class _Values(dict[str, Any]):
+    """A contact's values, readable as attributes too (for `contact_search_text`)."""
+
+    __slots__ = ()
+    __getattr__ = dict.__getitem__
 
 
 def _bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -194,18 +202,40 @@ def _insert_contacts(rows: list[Row], progress: Callable[[int], Any] | None) -> 
             continue
         value = now if f.name in ("created_at", "modified_at") else f.get_default()
         constants[f.attname] = f.get_db_prep_save(value, connection)
-    columns = [str(f.column) for f in fields]
-    names = [f.attname for f in fields]
+    given = [f for f in fields if f.attname not in constants]
+    fixed = [f for f in fields if f.attname in constants]
+    columns = [str(f.column) for f in given + fixed]
+    values_of = operator.itemgetter(*[f.attname for f in given])
+    fixed_values = tuple(constants[f.attname] for f in fixed)
+    before = _highest_id()
     for batch in chunks(rows, BATCH_SIZE):
-        params = [
-            [row.values[name] if name in row.values else constants[name] for name in names]
-            for row in batch
-        ]
+        params = [values_of(row.values) + fixed_values for row in batch]
         _bulk_insert(meta.db_table, columns, params)
         if progress is not None:
             progress(len(batch))
-    ids = existing_contacts([row.no for row in rows], "id")
-    return {no: values["id"] for no, values in ids.items()}
+    return _ids_after(before, {row.no for row in rows})
+
+
+def _highest_id() -> int:
+    meta, qn = Contact._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({qn(str(meta.pk.column))}) FROM {qn(meta.db_table)}")  # noqa: S608
+        return int(cursor.fetchone()[0] or 0)
+
+
+def _ids_after(before: int, numbers: set[str]) -> dict[str, int]:
+    """{no: id} of the contacts with these numbers inserted after the highest id was `before`:
+    one range read on the primary key. Every id given after that read is higher (SQLite's
+    writers take turns; a PostgreSQL sequence only grows); rows of other transactions in that
+    range are left out by their numbers."""
+    meta, qn = Contact._meta, connection.ops.quote_name
+    pk = qn(str(meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn('no')}, {pk} FROM {qn(meta.db_table)} WHERE {pk} > %s",  # noqa: S608
+            [before],
+        )
+        return {no: pk for no, pk in cursor.fetchall() if no in numbers}
 
 
 def _insert_links(rows: list[Row], ids: Mapping[str, int]) -> int:

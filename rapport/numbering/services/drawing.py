@@ -6,6 +6,7 @@ and an edit of the series wait for each other in one order."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from rapport.numbering import rules
 from rapport.numbering.models import NumberSeries, NumberSeriesLine
 
 _DRAW_FIELDS = ("last_no_used", "last_date_used", "open")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f]")  # characters below 32
 
 
 def _locking(queryset: QuerySet[NumberSeriesLine]) -> QuerySet[NumberSeriesLine]:
@@ -161,7 +163,7 @@ def number_series_check_manual(*, code: str | None, number: str) -> None:
             _("A number can have at most %(max)s characters.") % {"max": rules.NUMBER_LENGTH},
             field="no",
         )
-    if any(ord(char) < 32 for char in text):
+    if _CONTROL_CHARACTERS.search(text):
         raise DomainError(_("A number may not contain control characters."), field="no")
     if not code:
         return
