@@ -190,6 +190,28 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     load_all(Country, Language)
 
 
+@pytest.fixture(autouse=True)
+def _entry_numbers_from_one(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL: entry numbers come from sequences, which a test's rolled-back transaction
+    does not reset (`rapport.core.entry_numbers`): start them again, so every test numbers
+    from 1 as on a fresh database (what reset_sequences does stays above rows a test inserts)."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if not (marker or {"db", "transactional_db", "live_server"} & names):
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from rapport.core.entry_numbers import reset_sequences
+
+    reset_sequences()
+
+
 # ---------------------------------------------------------------------------------------------
 # Users and clients
 

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.core.middleware.LoginRequiredMiddleware",
     "rapport.core.middleware.NoticeMiddleware",
+    # A write that timed out on a busy database (SQLite) answers 503, not 500.
+    "rapport.core.busy.BusyMiddleware",
     # Last, as django-axes asks: answers a locked-out login (rapport/core/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]

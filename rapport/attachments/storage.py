@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from rapport.attachments.choices import StorageType
@@ -38,10 +38,18 @@ def file_path(location: str, pointer: str) -> Path:
     return base_dir(location) / pointer[:2] / pointer
 
 
-def lock_pointer(pointer: str) -> None:
-    """Serialise writers and the unlinker of one file until the transaction ends (PostgreSQL;
-    SQLite's transactions are serial already)."""
-    lock_numbers(int(pointer[:15], 16))
+def lock_pointer(pointer: str, *, shared: bool = True) -> None:
+    """Lock one file until the transaction ends (PostgreSQL; SQLite's transactions are serial
+    already): shared by its writers and copiers (which never conflict: a write is a rename of a
+    complete file), exclusive for the unlinker, which thus waits for every transaction that may
+    still commit a row pointing at the file (a segment log copying it does not hold up a single
+    create copying it too)."""
+    key = int(pointer[:15], 16)
+    if not shared:
+        lock_numbers(key)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [key])
 
 
 def write(location: str, content: bytes) -> str:
@@ -93,7 +101,7 @@ def _unlink_if_unused(location: str, pointer: str) -> None:
     from rapport.attachments.models import Attachment
 
     with transaction.atomic():
-        lock_pointer(pointer)
+        lock_pointer(pointer, shared=False)
         used = Attachment.objects.filter(
             storage_type=StorageType.DISK_FILE,
             storage_location=location,

@@ -35,7 +35,6 @@ from rapport.numbering.services import number_series_assign
 from rapport.setup.selectors import marketing_setup_get
 
 _UNSET: Any = object()
-CAMPAIGN_ENTRY_NO_LOCK = 5072_0001  # NAV's table no. 5072: the key of the entry-number lock
 
 
 def _check_date(name: str, value: Any, errors: ErrorCollector) -> None:
@@ -204,11 +203,10 @@ def campaign_entry_create(
     segment_no: str = "",
     register_no: int | None = None,
 ) -> CampaignEntry:
-    """Record one logging of `campaign` (reference 1.13) under the next entry number (the
-    highest + 1, handed out under a transaction-level lock on PostgreSQL; should another
-    writer still take the number, this one tries the next). Called by the interaction log for
-    each logged interaction with a campaign, and by segment logging for each logged segment.
-    The description is cut to 100 characters."""
+    """Record one logging of `campaign` (reference 1.13) under the next entry number
+    (`reserve_numbers`: reserved in a short step, no lock held to the transaction's end).
+    Called by the interaction log for each logged interaction with a campaign, and by segment
+    logging for each logged segment. The description is cut to 100 characters."""
     with transaction.atomic():
         return insert_numbered(
             CampaignEntry(
@@ -221,5 +219,4 @@ def campaign_entry_create(
                 register_no=register_no,
                 created_at=timezone.now(),
             ),
-            lock_key=CAMPAIGN_ENTRY_NO_LOCK,
         )

@@ -7,6 +7,7 @@ function and show a refused operation (DomainError) next to the field it names.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from rapport.core import permissions, selectors, services
+from rapport.core.busy import busy_response, is_busy
 from rapport.core.errors import DomainError
 from rapport.core.forms import LoginForm, PreferencesForm
 from rapport.core.middleware import is_api_request
@@ -78,6 +80,10 @@ class ObjectListView(generic.ListView):
     search_placeholder: Any = gettext_lazy("Search")
     filter_form_class: type[forms.Form] | None = None
     default_sort: str = ""
+    # A unique column that makes every sort total: ties are broken by it in the sort's
+    # direction (so one index on the sort column and it serves the page), and a sort on it
+    # needs nothing more. Blank: ties broken by ascending pk.
+    tie_breaker: str = ""
     title: Any = ""
     create_url_name: str | None = None
     create_label: Any = gettext_lazy("New")
@@ -113,10 +119,19 @@ class ObjectListView(generic.ListView):
             queryset = queryset.filter(condition)
         self.sort = self.current_sort()
         if self.sort:
-            key = self.sort.lstrip("-")
-            descending = self.sort.startswith("-")
-            queryset = queryset.order_by(f"-{key}" if descending else key, "pk")
+            queryset = queryset.order_by(*self.sort_ordering(self.sort))
         return queryset
+
+    def sort_ordering(self, sort: str) -> list[str]:
+        """The ORDER BY of `sort` (a column's sort, `-` for descending): total (see
+        `tie_breaker`)."""
+        key = sort.lstrip("-")
+        sign = "-" if sort.startswith("-") else ""
+        if not self.tie_breaker:
+            return [f"{sign}{key}", "pk"]
+        if key == self.tie_breaker:
+            return [f"{sign}{key}"]
+        return [f"{sign}{key}", f"{sign}{self.tie_breaker}"]
 
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", "")
@@ -393,6 +408,8 @@ def api_aware_page_not_found(request: HttpRequest, exception: Exception) -> Http
 
 @login_not_required
 def api_aware_server_error(request: HttpRequest) -> HttpResponse:
+    if is_busy(sys.exc_info()[1]):  # a busy database outside a view (e.g. a middleware's write)
+        return busy_response(request)
     if is_api_request(request):
         message = "An unexpected error occurred; it has been logged."
         return JsonResponse(

@@ -11,16 +11,19 @@ by `register()` from InteractionsConfig.ready():
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import cards, permissions
+from rapport.core.url_formers import url_former
 from rapport.interactions.selectors import contact_timeline
 from rapport.interactions.views.statistics import (
     statistics_context,
@@ -87,15 +90,29 @@ def timeline_context(request: HttpRequest, contact: Any) -> dict[str, Any]:
     """The contact card's timeline: the latest interactions (a company's include its persons'),
     newest first; one query whatever the number of interactions."""
     rows = list(contact_timeline(contact)[: TIMELINE_SIZE + 1])
+    # Per row as url_with_query, get_absolute_url and floatformat gave it, each URL
+    # reversed once per card and each distinct amount formatted once (issue 11, H9).
+    entry_url, person_url = (
+        url_former("interactions:entry-detail"),
+        url_former("contacts:contact-detail"),
+    )
+    amount = cache(lambda value: floatformat(value, "2g"))
+    minutes = cache(lambda value: floatformat(value, "0g"))
     entries = []
     for entry in rows[:TIMELINE_SIZE]:
+        person = (
+            entry.contact
+            if contact.is_company and entry.contact_id not in (None, contact.pk)
+            else None
+        )
         entries.append(
             {
                 "entry": entry,
-                "url": url_with_query("interactions:entry-detail", args=[entry.entry_no]),
-                "person": entry.contact
-                if contact.is_company and entry.contact_id not in (None, contact.pk)
-                else None,
+                "url": entry_url(entry.entry_no),
+                "person": person,
+                "person_url": person_url(person.no) if person else "",
+                "cost": amount(entry.cost),
+                "duration": minutes(entry.duration),
             }
         )
     return {

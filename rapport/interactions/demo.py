@@ -20,7 +20,7 @@ from rapport.attachments.services import attachment_create
 from rapport.campaigns.models import Campaign
 from rapport.campaigns.services import campaign_create, campaign_entry_create
 from rapport.contacts.models import Contact, Language, Salesperson
-from rapport.core.entry_numbers import highest_number
+from rapport.core.entry_numbers import reserve_numbers
 from rapport.core.errors import DomainError
 from rapport.core.models import User
 from rapport.core.notices import collect_notices
@@ -385,8 +385,10 @@ def _insert_entries(entries: list[InteractionLogEntry], sources: list[Attachment
                 user=entry.user,
                 salesperson=entry.salesperson,
             )
-    services.lock_entry_numbers()
-    highest = highest_number(InteractionLogEntry)
-    for number, entry in enumerate(entries, start=highest + 1):
+    first = reserve_numbers(InteractionLogEntry, len(entries)) if entries else 1
+    for number, entry in enumerate(entries, start=first):
         entry.entry_no = number
     InteractionLogEntry.objects.bulk_create(entries, batch_size=500)
+    from rapport.interactions.services.totals import interaction_totals_apply_entry_nos
+
+    interaction_totals_apply_entry_nos(first, first + len(entries) - 1, 1)

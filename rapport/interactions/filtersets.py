@@ -4,9 +4,11 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from django_filters.constants import EMPTY_VALUES
 
+from rapport.contacts.models import Contact
 from rapport.core.dates import validate_date_in_range
 from rapport.interactions.choices import DeliveryStatus, Evaluation
 from rapport.interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
@@ -61,6 +63,20 @@ class CodeFilter(django_filters.CharFilter):
         return super().filter(qs, str(value).strip().upper())
 
 
+class ContactNoFilter(CodeFilter):
+    """A contact's number on a relation to contacts (`field_name` is `<relation>__no`), matched
+    as `<relation>_id = (SELECT id FROM contact WHERE no = ...)` instead of a join: the
+    database then reads the entries through an index on the relation in the list's order
+    (one page, no sort of the contact's entries; issue 11)."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in EMPTY_VALUES:
+            return qs
+        number = str(value).strip().upper()
+        contact = Contact.objects.filter(no=number).order_by().values("pk")[:1]
+        return qs.filter(**{self.field_name.removesuffix("__no"): Subquery(contact)})
+
+
 class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -91,8 +107,10 @@ class InteractionLogFilterSet(django_filters.FilterSet):
     Codes and numbers match exactly (case-insensitive); dates are inclusive."""
 
     entry_no = IntegerFilter(field_name="entry_no", min_value=1, max_value=MAX_ENTRY_NO)
-    contact_no = CodeFilter(field_name="contact__no", help_text="The contact (person or company).")
-    company_no = CodeFilter(
+    contact_no = ContactNoFilter(
+        field_name="contact__no", help_text="The contact (person or company)."
+    )
+    company_no = ContactNoFilter(
         field_name="contact_company__no",
         help_text="The company: its own interactions and those of its persons.",
     )

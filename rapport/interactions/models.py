@@ -403,6 +403,19 @@ class InteractionLogEntry(InteractionValues, InteractionOutcome):
                 name="interactions_log_segment",
             ),
             models.Index(fields=["postponed", "date"], name="interactions_log_postponed"),
+            # A contact's pages read one page in the order of these (issue 11): the card's
+            # timeline (`selectors.contact_timeline`: newest date, time, entry no. first) and
+            # the log filtered on a company or a contact (newest entry no. first). Scanned
+            # backwards, so neither sorts the contact's entries.
+            *(
+                models.Index(fields=[column, "postponed", *order], name=f"interactions_{name}")
+                for column, order, name in [
+                    ("contact_company", ["date", "time", "entry_no"], "timeline_company"),
+                    ("contact", ["date", "time", "entry_no"], "timeline_contact"),
+                    ("contact_company", ["entry_no"], "entries_company"),
+                    ("contact", ["entry_no"], "entries_contact"),
+                ]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -467,3 +480,41 @@ class InteractionLogEntryComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.line_no}: {self.comment}"
+
+
+class InteractionTotal(models.Model):
+    """Per-day totals of the counted interactions (not canceled, not postponed) of one
+    contact, company (with its persons), salesperson, template, group or campaign: NAV's SIFT
+    (reference 2.8). The statistics read these rows, so their time grows with the number of
+    days a subject has interactions on, never with the number of interactions.
+
+    Maintained by `services.totals` in the transaction of every operation that changes what is
+    counted (log, resume, cancel, un-cancel, a logged segment or campaign entry canceled or
+    un-canceled, a contact deleted). `bulk` keeps the rows of set-based operations apart from
+    those of single ones, so that a single interaction never waits for a segment being logged
+    (each only locks its own rows); a figure is the sum over both, and a row may hold a
+    negative delta."""
+
+    dimension = models.CharField(_("dimension"), max_length=15)
+    """`contact`, `contact_company`, `salesperson`, `template`, `group` or `campaign`: the log
+    entry's column (without `_id`) that `key_id` is a value of."""
+    key_id = models.BigIntegerField(_("key"))
+    date = models.DateField(_("date"))
+    bulk = models.BooleanField(_("bulk"), default=False)
+    no_of_interactions = models.BigIntegerField(_("no. of interactions"), default=0)
+    no_of_successful = models.BigIntegerField(_("no. of successful interactions"), default=0)
+    no_of_initiated_by_us = models.BigIntegerField(_("no. initiated by us"), default=0)
+    cost_cents = models.BigIntegerField(_("cost (cents)"), default=0)
+    duration = models.BigIntegerField(_("duration (min.)"), default=0)
+
+    class Meta:
+        verbose_name = _("interaction total")
+        verbose_name_plural = _("interaction totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key_id", "date", "bulk"], name="interactions_total_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key_id} {self.date}: {self.no_of_interactions}"

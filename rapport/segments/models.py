@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.interactions.models import (
     CODE_LENGTH,
+    COST_PLACES,
     DESCRIPTION_LENGTH,
     NO_LENGTH,
     InteractionOutcome,
@@ -29,6 +30,10 @@ from rapport.interactions.models import (
 
 LINE_NO_STEP = 10000
 """New lines are numbered in steps of 10,000 after the highest line no. (NAV's AutoSplitKey)."""
+
+TOTAL_DIGITS = 20
+"""Digits of a segment's cost and duration totals (a line's have 18: room for 100 times the
+largest line)."""
 
 
 def created_by_field() -> models.ForeignKey:
@@ -99,6 +104,28 @@ class Segment(InteractionFields):
     )
     no_of_criteria_actions = models.PositiveIntegerField(
         _("no. of criteria actions"), default=0, editable=False
+    )
+    # The lines' count and sums (NAV's FlowFields No. of Lines, Cost (LCY), Duration (Min.)),
+    # kept up to date in the transaction of every operation that changes lines
+    # (`services/totals.py`), so that no page sums the lines.
+    no_of_lines = models.PositiveIntegerField(
+        _("no. of lines"), default=0, db_default=0, editable=False
+    )
+    total_cost = models.DecimalField(
+        _("total cost"),
+        max_digits=TOTAL_DIGITS,
+        decimal_places=COST_PLACES,
+        default=0,
+        db_default=0,
+        editable=False,
+    )
+    total_duration = models.DecimalField(
+        _("total duration (min.)"),
+        max_digits=TOTAL_DIGITS,
+        decimal_places=0,
+        default=0,
+        db_default=0,
+        editable=False,
     )
     created_by = created_by_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

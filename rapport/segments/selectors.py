@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, DecimalField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from rapport.core.errors import NotFoundError
@@ -20,24 +19,10 @@ from rapport.segments.models import (
 
 
 def segment_list() -> QuerySet[Segment]:
-    """Active segments with their no. of lines and cost/duration totals (two aggregates in the
-    same query)."""
-    return (
-        Segment.objects.select_related("salesperson", "campaign", "template")
-        .annotate(
-            no_of_lines=Count("lines"),
-            # 0, not null, for a segment without lines.
-            total_cost=Coalesce(
-                Sum("lines__cost"), Value(Decimal(0)), output_field=DecimalField(decimal_places=2)
-            ),
-            total_duration=Coalesce(
-                Sum("lines__duration"),
-                Value(Decimal(0)),
-                output_field=DecimalField(decimal_places=0),
-            ),
-        )
-        .order_by("no")
-    )
+    """Active segments with their no. of lines and cost/duration totals: the header's columns,
+    kept by every operation that changes lines (`services/totals.py`), so reading a segment
+    never sums its lines."""
+    return Segment.objects.select_related("salesperson", "campaign", "template").order_by("no")
 
 
 def segment_get(no: str) -> Segment:
@@ -58,6 +43,31 @@ def segment_lines(segment: Segment) -> QuerySet[SegmentLine]:
         "attachment",
         "segment",
     ).order_by("line_no")
+
+
+# What a line row of the segment card shows (views/line_rows.py); read as values: building six
+# model instances per line was most of a page of rows' time (issue 11, H9).
+LINE_ROW_FIELDS = (
+    "line_no",
+    "template_id",
+    "description",
+    "correspondence_type",
+    "cost",
+    "duration",
+    "contact_id",
+    "contact__no",
+    "contact__name",
+    "contact_company__name",
+    "template__code",
+    "salesperson__code",
+    "language__code",
+)
+
+
+def segment_line_rows(segment: Segment) -> QuerySet[SegmentLine, dict[str, Any]]:
+    """The lines as the segment card's rows show them, one dict per line (`LINE_ROW_FIELDS`),
+    in line order; one query (outer joins for the related codes and names)."""
+    return segment.lines.order_by("line_no").values(*LINE_ROW_FIELDS)
 
 
 def segment_line_get(segment: Segment, line_no: int | str) -> SegmentLine:

@@ -97,10 +97,8 @@ def attachment_create(
         row = Attachment(created_at=now, modified_at=now, **values)
         place_content(row, content)
         _body_size(row)
-        # No lock of its own: the unique number makes a create that lost the race try the
-        # next one (the interaction log, which copies many at once, takes the attachment-number
-        # lock around its creates).
-        return insert_numbered(row, lock_key=None, field="no")
+        # The next no., reserved in a short step (`reserve_numbers`: no lock held).
+        return insert_numbered(row, field="no")
 
 
 def refuse_read_only(attachment: Attachment, *, deleting: bool = False) -> None:

@@ -37,8 +37,9 @@ def attachment_download(attachment: Attachment) -> tuple[str, str, bytes]:
 def attachment_copy(attachment: Attachment, *, read_only: bool = True) -> Attachment:
     """A new attachment (the next number) with the same values and the same stored file:
     embedded, the same bytes; on disk, the same pointer (no second file). What logging uses for
-    the read-only copy a log entry keeps. Callers that copy many at once take the
-    attachment-number lock around their copies."""
+    the read-only copy a log entry keeps. The number is reserved in a short step
+    (`reserve_numbers`); the file's pointer is locked shared, so copies of one file never wait
+    for each other (only its unlinking waits for them)."""
     source = Attachment.objects.get(pk=attachment.pk)
     now = timezone.now()
     copy = Attachment(
@@ -69,7 +70,7 @@ def attachment_copy(attachment: Attachment, *, read_only: bool = True) -> Attach
                     % {"no": source.no},
                     code="storage_error",
                 )
-        return insert_numbered(copy, lock_key=None, field="no")
+        return insert_numbered(copy, field="no")
 
 
 def attachment_release(attachment: Attachment) -> bool:

@@ -15,7 +15,9 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from rapport.core.busy import RETRY_AFTER_SECONDS, busy_message, is_busy
 from rapport.core.errors import DomainError
 
 UNKNOWN_FIELD = "unknown_field"  # a key the operation does not know (serializers.UNKNOWN_FIELD)
@@ -114,6 +116,11 @@ def api_aware_bad_request(request: HttpRequest, exception: Exception) -> HttpRes
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if is_busy(exc):  # SQLite: another write held the database past the busy timeout
+        set_rollback()
+        busy = Response(error_body("busy", busy_message()), status=503)
+        busy["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return busy
     if isinstance(exc, SuspiciousOperation):
         return Response(
             error_body("invalid", bad_request_message(exc)), status=status.HTTP_400_BAD_REQUEST

@@ -216,7 +216,8 @@ class InteractionSerializer(serializers.Serializer):
 
     def to_representation(self, entry: InteractionLogEntry) -> dict[str, Any]:
         def text(name: str) -> Any:
-            return self.fields[name].to_representation(getattr(entry, name))
+            # The declared fields' formats, without `self.fields` (a deep copy of all 36).
+            return _FORMATS[name].to_representation(getattr(entry, name))
 
         campaign_entry = entry.campaign_entry
         attachment_no = getattr(entry, "attachment_no", None)
@@ -265,6 +266,13 @@ class InteractionSerializer(serializers.Serializer):
             "created_at": text("created_at"),
             "modified_at": text("modified_at"),
         }
+
+
+# How `InteractionSerializer` writes the values it formats (the same as its declared fields).
+_FORMATS: dict[str, serializers.Field] = {
+    name: InteractionSerializer._declared_fields[name]
+    for name in ("time", "cost", "duration", "created_at", "modified_at")
+}
 
 
 def _code_field(help_text: str, **kwargs: Any) -> serializers.CharField:

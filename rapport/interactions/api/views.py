@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CodeKeyedViewSet
 from rapport.core.errors import DomainError, NotFoundError, ValidationFailed
 from rapport.interactions import selectors, services
+from rapport.interactions.api.authentication import TokenAuthentication
 from rapport.interactions.api.serializers import (
     DeleteCanceledResultSerializer,
     DeleteCanceledSerializer,
@@ -299,6 +301,7 @@ class InteractionViewSet(
 
     serializer_class = InteractionSerializer
     write_capability = permissions.INTERACTIONS
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     lookup_field = "entry_no"
     lookup_value_regex = r"[0-9]+"
     filterset_class = InteractionLogFilterSet
@@ -357,7 +360,9 @@ class InteractionViewSet(
                 deliver=data.get("deliver"),
                 **_service_values(data),
             )
-        return self._respond(entry, status.HTTP_201_CREATED)
+        # The new entry as stored, from what the service holds in memory (no query): the
+        # same answer as reading it again (test_create_answers_what_a_read_gives).
+        return Response(InteractionSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, entry_no: str) -> Response:

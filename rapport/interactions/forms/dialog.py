@@ -119,7 +119,10 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     )
     template = forms.ModelChoiceField(
         label=_("Interaction Template"),
-        queryset=InteractionTemplate.objects.order_by("code"),
+        # What logging reads of the chosen template comes with it (no query per relation).
+        queryset=InteractionTemplate.objects.select_related(
+            "group", "language_default", "campaign"
+        ).order_by("code"),
         to_field_name="code",
         required=False,
     )

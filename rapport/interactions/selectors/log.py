@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from rapport.attachments.models import Attachment
 from rapport.contacts.models import ContactType
 from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.interactions.filtersets import MAX_ENTRY_NO, InteractionLogFilterSet
@@ -52,8 +54,12 @@ def filter_interactions(
 def _for_lists(queryset: QuerySet[InteractionLogEntry]) -> QuerySet[InteractionLogEntry]:
     """What a list row shows, in the same query: the contact, its company, template, group,
     salesperson, language, campaign and campaign entry; `attachment_no`, `user_name` and
-    `has_comments` as annotations (the attachment's content and the user row stay unread)."""
+    `has_comments` as annotations (the attachment's content and the user row stay unread).
+    The annotations are subqueries, not joins: a page's count leaves them out and counts the
+    entries in the index that serves the page (issue 11)."""
     comments = InteractionLogEntryComment.objects.filter(entry=OuterRef("pk"))
+    attachment = Attachment.objects.filter(pk=OuterRef("attachment_id")).order_by()
+    user = get_user_model().objects.filter(pk=OuterRef("user_id")).order_by()
     return queryset.select_related(
         "contact",
         "contact_company",
@@ -64,8 +70,8 @@ def _for_lists(queryset: QuerySet[InteractionLogEntry]) -> QuerySet[InteractionL
         "campaign",
         "campaign_entry",
     ).annotate(
-        attachment_no=F("attachment__no"),
-        user_name=F("user__username"),
+        attachment_no=Subquery(attachment.values("no")[:1]),
+        user_name=Subquery(user.values("username")[:1]),
         has_comments=Exists(comments),
     )
 

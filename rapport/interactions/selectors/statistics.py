@@ -12,15 +12,16 @@ from typing import Any
 from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, ExtractYear, Floor, TruncMonth, TruncQuarter, TruncYear
 
+from rapport.contacts.models import ContactType
 from rapport.core.dates import month_index, month_start
-from rapport.interactions.choices import InitiatedBy
-from rapport.interactions.models import InteractionLogEntry
-from rapport.interactions.selectors.log import contact_scope
+from rapport.interactions.models import InteractionTotal
 
 # ---------------------------------------------------------------------------------------------
-# Statistics (reference 2.8): computed by the database, one aggregate query each. Unlike NAV,
-# canceled entries are left out of every figure (NAV counts them in the contact's date of last
-# interaction and last date attempted); postponed entries always are.
+# Statistics (reference 2.8): read from the per-day totals (`InteractionTotal`, NAV's SIFT,
+# maintained by `services.totals` with every write), one aggregate query each, in time that
+# grows with the number of days a subject has interactions on, not with their number. Unlike
+# NAV, canceled entries are left out of every figure (NAV counts them in the contact's date of
+# last interaction and last date attempted); postponed entries always are.
 
 ZERO_COST = decimal.Decimal("0.00")
 ZERO_DURATION = decimal.Decimal("0")
@@ -56,8 +57,10 @@ class MonthFigures:
     bucket: str = "month"
 
 
-def _counted() -> QuerySet[InteractionLogEntry]:
-    return InteractionLogEntry.objects.filter(canceled=False, postponed=False)
+def _totals(dimension: str, key: Any) -> QuerySet[InteractionTotal]:
+    """The stored total rows of one subject (`key`: an instance or its id)."""
+    key_id = getattr(key, "pk", key)
+    return InteractionTotal.objects.filter(dimension=dimension, key_id=key_id)
 
 
 def _in_dates(date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
@@ -69,23 +72,34 @@ def _in_dates(date_from: datetime.date | None, date_to: datetime.date | None) ->
     return condition
 
 
+SUMS = {
+    "total_interactions": Sum("no_of_interactions"),
+    "total_cost_cents": Sum("cost_cents"),
+    "total_duration": Sum("duration"),
+}
+"""The figures of a group of total rows (a row may be a negative delta: only sums count)."""
+
+
 def _figures(row: Mapping[str, Any]) -> dict[str, Any]:
+    cents = int(row["total_cost_cents"] or 0)
     return {
-        "no_of_interactions": row["no_of_interactions"] or 0,
-        "cost": (row["cost"] or ZERO_COST).quantize(ZERO_COST),
-        "duration": (row["duration"] or ZERO_DURATION).quantize(ZERO_DURATION),
+        "no_of_interactions": int(row["total_interactions"] or 0),
+        "cost": (decimal.Decimal(cents) / 100).quantize(ZERO_COST),
+        "duration": decimal.Decimal(int(row["total_duration"] or 0)).quantize(ZERO_DURATION),
     }
 
 
 def _statistics(
-    scope: Q, date_from: datetime.date | None, date_to: datetime.date | None
+    dimension: str, key: Any, date_from: datetime.date | None, date_to: datetime.date | None
 ) -> InteractionStatistics:
-    row = (
-        _counted()
-        .filter(scope, _in_dates(date_from, date_to))
-        .aggregate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
-    )
+    row = _totals(dimension, key).filter(_in_dates(date_from, date_to)).aggregate(**SUMS)
     return InteractionStatistics(**_figures(row))
+
+
+def _contact_dimension(contact: Any) -> str:
+    """Reference 2.8's contact scope: a company's entries (its own and its persons', by the
+    company they were logged with); a person's own entries."""
+    return "contact_company" if contact.type == ContactType.COMPANY else "contact"
 
 
 def contact_statistics(
@@ -95,18 +109,23 @@ def contact_statistics(
 ) -> ContactStatistics:
     """A contact's No. of Interactions, Cost and Duration in the date range, Date of Last
     Interaction (not failed) and Last Date Attempted (initiated by us). A company's figures
-    include its persons'. One query."""
+    include its persons'. One query over the contact's days (the dates regardless of the
+    filter come from the days with a successful / an initiated-by-us interaction)."""
     in_dates = _in_dates(date_from, date_to)
-    row = (
-        _counted()
-        .filter(contact_scope(contact))
-        .aggregate(
-            no_of_interactions=Count("pk", filter=in_dates),
-            cost=Sum("cost", filter=in_dates),
-            duration=Sum("duration", filter=in_dates),
-            date_of_last_interaction=Max("date", filter=Q(attempt_failed=False)),
-            last_date_attempted=Max("date", filter=Q(initiated_by=InitiatedBy.US)),
+    per_day = (
+        _totals(_contact_dimension(contact), contact)
+        .values("date")
+        .annotate(
+            **{f"day_{name}": total for name, total in SUMS.items()},
+            successful=Sum("no_of_successful"),
+            by_us=Sum("no_of_initiated_by_us"),
         )
+        .order_by()
+    )
+    row = per_day.aggregate(
+        **{name: Sum(f"day_{name}", filter=in_dates) for name in SUMS},
+        date_of_last_interaction=Max("date", filter=Q(successful__gt=0)),
+        last_date_attempted=Max("date", filter=Q(by_us__gt=0)),
     )
     return ContactStatistics(
         **_figures(row),
@@ -121,7 +140,7 @@ def salesperson_statistics(
     date_to: datetime.date | None = None,
 ) -> InteractionStatistics:
     """A salesperson's No. of Interactions, Cost and Duration in the date range. One query."""
-    return _statistics(Q(salesperson=salesperson), date_from, date_to)
+    return _statistics("salesperson", salesperson, date_from, date_to)
 
 
 def template_statistics(
@@ -130,7 +149,7 @@ def template_statistics(
     date_to: datetime.date | None = None,
 ) -> InteractionStatistics:
     """An interaction template's figures in the date range. One query."""
-    return _statistics(Q(template=template), date_from, date_to)
+    return _statistics("template", template, date_from, date_to)
 
 
 def group_statistics(
@@ -139,7 +158,7 @@ def group_statistics(
     date_to: datetime.date | None = None,
 ) -> InteractionStatistics:
     """An interaction group's figures in the date range. One query."""
-    return _statistics(Q(group=group), date_from, date_to)
+    return _statistics("group", group, date_from, date_to)
 
 
 def campaign_statistics(
@@ -149,18 +168,19 @@ def campaign_statistics(
 ) -> InteractionStatistics:
     """A campaign's figures (all its interactions, whatever their campaign entry) in the
     date range. One query."""
-    return _statistics(Q(campaign=campaign), date_from, date_to)
+    return _statistics("campaign", campaign, date_from, date_to)
 
 
 SCOPES = ("contact", "salesperson", "template", "group", "campaign")
 
 
-def _scope(scope: Mapping[str, Any]) -> Q:
+def _scope(scope: Mapping[str, Any]) -> QuerySet[InteractionTotal]:
+    """The total rows of the one subject given."""
     given = {name: value for name, value in scope.items() if value is not None}
     if set(given) - set(SCOPES) or len(given) != 1:
         raise TypeError(f"give exactly one of {', '.join(SCOPES)}")
     name, value = next(iter(given.items()))
-    return contact_scope(value) if name == "contact" else Q(**{name: value})
+    return _totals(_contact_dimension(value) if name == "contact" else name, value)
 
 
 # The chart's buckets, by their length in months, finest first (MonthFigures.bucket).
@@ -206,11 +226,11 @@ def _bucket_expression(bucket: str) -> Any:
 
 
 def _choose_bucket(
-    entries: QuerySet[InteractionLogEntry],
+    totals: QuerySet[InteractionTotal],
     date_from: datetime.date | None,
     date_to: datetime.date | None,
 ) -> tuple[str, datetime.date, datetime.date, bool] | None:
-    """The bucket of a chart of `entries` (already filtered on the dates) and the range to
+    """The bucket of a chart of the `totals` (already filtered on the dates) and the range to
     draw: `(bucket, first, last, filled)`; None when there is nothing to draw.
 
     The finest of month, quarter and year that covers the range (the filter's dates, else the
@@ -222,7 +242,13 @@ def _choose_bucket(
         for bucket in FILLED_BUCKETS:
             if _bucket_count(date_from, date_to, bucket) <= MAX_BUCKETS:
                 return bucket, date_from, date_to, True
-    bounds = entries.aggregate(
+    days = (
+        totals.values("date")
+        .annotate(day_interactions=Sum("no_of_interactions"))
+        .filter(Q(day_interactions__gt=0))
+        .order_by()
+    )
+    bounds = days.aggregate(
         first=Min("date"), last=Max("date"), years=Count(ExtractYear("date"), distinct=True)
     )
     if bounds["first"] is None:
@@ -253,15 +279,16 @@ def monthly_series(
     dates. Buckets without interactions are filled in with zeros, from `date_from` (else the
     first interaction) to `date_to` (else the last), unless the range is too long. Set-based:
     one GROUP BY query (and one aggregate for the bounds when a date is not given)."""
-    entries = _counted().filter(_scope(scope), _in_dates(date_from, date_to))
-    chosen = _choose_bucket(entries, date_from, date_to)
+    totals = _scope(scope).filter(_in_dates(date_from, date_to))
+    chosen = _choose_bucket(totals, date_from, date_to)
     if chosen is None:
         return []
     bucket, first, last, filled = chosen
     rows = (
-        entries.annotate(bucket=_bucket_expression(bucket))
+        totals.annotate(bucket=_bucket_expression(bucket))
         .values("bucket")
-        .annotate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
+        .annotate(**SUMS)
+        .filter(Q(total_interactions__gt=0))
         .order_by("bucket")
     )
     found: dict[int, dict[str, Any]] = {}
@@ -300,13 +327,11 @@ def statistics_by(
     (one GROUP BY query, no query per row). Ids without interactions are missing."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}")
-    column = f"{dimension}_id"
     rows = (
-        _counted()
-        .filter(_in_dates(date_from, date_to))
-        .exclude(**{column: None})
-        .values(column)
-        .annotate(no_of_interactions=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
+        InteractionTotal.objects.filter(_in_dates(date_from, date_to), dimension=dimension)
+        .values("key_id")
+        .annotate(**SUMS)
+        .filter(Q(total_interactions__gt=0))
         .order_by()
     )
-    return {row[column]: InteractionStatistics(**_figures(row)) for row in rows}
+    return {row["key_id"]: InteractionStatistics(**_figures(row)) for row in rows}

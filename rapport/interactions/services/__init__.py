@@ -39,15 +39,12 @@ from rapport.interactions.services.entries import (
     interactions_detach_contact,
 )
 from rapport.interactions.services.log import (
-    ATTACHMENT_NO_LOCK,
-    ENTRY_NO_LOCK,
     PreparedInteraction,
     attachment_has_content,
     attachment_read_only_copy,
     interaction_create,
     interaction_prepare,
     interaction_resume,
-    lock_entry_numbers,
 )
 from rapport.interactions.services.rights import may_change_entry, postponed_visible_to
 from rapport.interactions.services.setup import (
@@ -84,10 +81,8 @@ from rapport.interactions.services.values import (
 )
 
 __all__ = [
-    "ATTACHMENT_NO_LOCK",
     "CHOICES",
     "DELETE_CANCELED_FILTERS",
-    "ENTRY_NO_LOCK",
     "LABELS",
     "MAX_ATTACHMENT_NO",
     "TEMPLATE_DEFAULT_FIELDS",
@@ -124,7 +119,6 @@ __all__ = [
     "interactions_delete_canceled",
     "interactions_detach_contact",
     "kind_for_file_name",
-    "lock_entry_numbers",
     "may_change_campaign_entry",
     "may_change_entry",
     "now_rounded_up",

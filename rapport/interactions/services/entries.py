@@ -26,6 +26,10 @@ from rapport.interactions.services.rights import (
     is_salesperson_role,
     own_salesperson,
 )
+from rapport.interactions.services.totals import (
+    interaction_totals_apply_entry,
+    interaction_totals_refresh,
+)
 from rapport.interactions.services.uncancel_checks import refuse_uncancel
 from rapport.interactions.services.values import label
 
@@ -89,6 +93,7 @@ def interaction_cancel(*, actor: Any, entry: InteractionLogEntry) -> Interaction
         _("Interaction %(no)s is postponed: finish it or delete it; it cannot be canceled."),
     )
     if not current.canceled:
+        interaction_totals_apply_entry(current, -1)  # no longer counted
         current.canceled = True
         current.modified_at = timezone.now()
         current.save(update_fields=["canceled", "modified_at"])
@@ -124,6 +129,7 @@ def interaction_uncancel(*, actor: Any, entry: InteractionLogEntry) -> Interacti
     current.canceled = False
     current.modified_at = timezone.now()
     current.save(update_fields=["canceled", "modified_at"])
+    interaction_totals_apply_entry(current, 1)  # counted again
     entry.refresh_from_db()
     return entry
 
@@ -227,15 +233,23 @@ def interactions_detach_contact(*, contact: Contact) -> None:
     * A company's entries (its own and, as its persons are deleted with it, theirs) keep no
       contact and no contact company.
 
-    Set-based: one UPDATE per rule, whatever the number of entries."""
+    Set-based: one UPDATE per rule, whatever the number of entries; then the statistics'
+    totals of the contacts concerned are recomputed."""
     now = timezone.now()
     entries = InteractionLogEntry.objects
     if contact.type == ContactType.COMPANY:
+        moved = Q(contact_company=contact) | Q(contact=contact) | Q(contact__company=contact)
+        keys: set[int | None] = set(
+            entries.filter(moved).values_list("contact_id", flat=True).distinct()
+        )
         entries.filter(contact_company=contact).update(
             contact=None, contact_company=None, modified_at=now
         )
         entries.filter(Q(contact=contact) | Q(contact__company=contact)).update(
             contact=None, modified_at=now
         )
+        interaction_totals_refresh("contact_company", [contact.pk])
     else:
+        keys = {contact.pk, contact.company_id}
         entries.filter(contact=contact).update(contact=contact.company_id, modified_at=now)
+    interaction_totals_refresh("contact", keys | {contact.pk})

@@ -64,7 +64,7 @@ from rapport.campaigns.models import Campaign
 from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, Language, Salesperson
 from rapport.core.choices import CorrespondenceType
-from rapport.core.entry_numbers import insert_numbered, lock_numbers
+from rapport.core.entry_numbers import insert_numbered
 from rapport.core.errors import ConflictError, ErrorCollector
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy, WizardAction
@@ -79,6 +79,7 @@ from rapport.interactions.services.rights import (
     own_salesperson,
 )
 from rapport.interactions.services.setup import template_language_row
+from rapport.interactions.services.totals import interaction_totals_apply_entry
 from rapport.interactions.services.values import (
     FLAGS,
     INPUT_FIELDS,
@@ -245,29 +246,14 @@ def attachment_has_content(attachment: Attachment | None) -> bool:
     return attachment.size > 0
 
 
-# Keys of PostgreSQL's transaction-level advisory locks (NAV's table numbers). Logging takes
-# them in this order: attachment copy, campaign entry (`campaigns.services`), log entry.
-ATTACHMENT_NO_LOCK = 5062_0001
-ENTRY_NO_LOCK = 5065_0001
-
-
 def attachment_read_only_copy(attachment: Attachment | None) -> Attachment | None:
     """The read-only copy of the template language's attachment a logged entry refers to
     (reference 2.1.6: later changes to the template's attachment do not change the log).
-    It shares the stored file (`attachment_copy`: no second copy of the bytes on disk).
-    Under the attachment-number lock: `attachment_copy` alone retries a taken number only a
-    few times, which many interactions logged at once exceed."""
+    It shares the stored file (`attachment_copy`: no second copy of the bytes on disk) and
+    takes the next attachment no. (`reserve_numbers`: no lock held to the transaction's end)."""
     if attachment is None:
         return None
-    lock_numbers(ATTACHMENT_NO_LOCK)
     return attachment_copy(attachment, read_only=True)
-
-
-def lock_entry_numbers() -> None:
-    """Serialise the handing out of log entry numbers until the transaction ends (the highest
-    + 1 is then free): for a set-based insert of many entries (segments). Taken just before the
-    insert, so it is held only for the end of the transaction."""
-    lock_numbers(ENTRY_NO_LOCK)
 
 
 def _checked(
@@ -326,9 +312,12 @@ def _write(
             )
     if entry.pk is None:
         entry.created_at = entry.modified_at
-        # The next entry no. (the highest + 1) under the entry-number lock.
-        return insert_numbered(entry, lock_key=ENTRY_NO_LOCK)
-    entry.save()
+        # The next entry no., reserved in a short step (no lock held to the transaction's end).
+        insert_numbered(entry)
+    else:
+        entry.save()
+    if not postpone:
+        interaction_totals_apply_entry(entry, 1)  # now counted by the statistics
     return entry
 
 
@@ -359,7 +348,6 @@ _BLANK: dict[str, Any] = {
 }
 
 
-@transaction.atomic
 def interaction_create(
     *,
     actor: Any,
@@ -415,9 +403,25 @@ def interaction_create(
     lines = clean_comment_lines(comments, errors, actor.effective_work_date)
     values = _values_for_create(actor, given, postpone, errors)
     attachment, wanted = _checked(actor, values, postpone=postpone, deliver=deliver)
+    return _store_new(actor, values, attachment, lines, postpone=postpone, deliver=wanted)
+
+
+@transaction.atomic
+def _store_new(
+    actor: Any,
+    values: dict[str, Any],
+    attachment: Attachment | None,
+    lines: list[tuple],
+    *,
+    postpone: bool,
+    deliver: bool,
+) -> InteractionLogEntry:
+    """`interaction_create`'s writes, in one transaction. Reading and checking come before it:
+    on SQLite (IMMEDIATE transactions) the write lock is held for the writes only."""
     entry = _write(actor, InteractionLogEntry(), values, attachment, postpone=postpone)
     add_comment_lines(entry, lines)
-    if wanted:
+    entry.has_comments = bool(lines)  # type: ignore[attr-defined]  # known: no query to answer
+    if deliver:
         deliver_logged(actor, entry)
     return entry
 

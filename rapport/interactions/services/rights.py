@@ -17,6 +17,9 @@ from rapport.core.errors import PermissionDeniedError
 from rapport.interactions.models import InteractionLogEntry
 
 _UNSET: Any = object()
+# The attribute a request's user carries when its authentication read the user's salesperson
+# (`interactions.api.authentication`): that request asks no query for it.
+OWN_SALESPERSON = "_own_salesperson"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -31,8 +34,13 @@ def check_role(actor: Any) -> None:
 
 
 def own_salesperson(actor: Any) -> Salesperson | None:
+    """The salesperson linked to `actor` (None: none). Read with the user when the request's
+    authentication selected it (`interactions.api.authentication`), else one query."""
     if not getattr(actor, "is_authenticated", False):
         return None
+    known = getattr(actor, OWN_SALESPERSON, _UNSET)
+    if known is not _UNSET:
+        return known  # type: ignore[no-any-return]
     return Salesperson.objects.filter(user=actor).first()
 
 

@@ -137,13 +137,27 @@ _READ: dict[str, Any] = {
     "contact": lambda: Contact.objects.select_related("company", "salesperson", "language"),
     "template": lambda: InteractionTemplate.objects.select_related(
         "group", "language_default", "campaign"
-    ).prefetch_related(
-        models.Prefetch(
-            "languages",
-            queryset=InteractionTemplateLanguage.objects.select_related("language", "attachment"),
-        )
     ),
 }
+
+
+def with_language_rows(template: InteractionTemplate) -> InteractionTemplate:
+    """`template` with its language rows (and their languages and attachments) read in one
+    query and kept where `template.languages.all()` and every reader of the rows find them
+    (as `prefetch_related("languages")` would, without its per-call machinery)."""
+    rows = list(
+        InteractionTemplateLanguage.objects.select_related("language", "attachment")
+        .filter(template_id=template.pk)
+        .order_by()
+    )
+    rows.sort(key=lambda row: row.language.code)  # the model's order, without ORDER BY
+    for row in rows:
+        row.template = template
+    cached = template.languages.all()  # a related queryset, not evaluated
+    cached._result_cache = rows
+    cached._prefetch_done = True  # type: ignore[attr-defined]
+    template._prefetched_objects_cache = {"languages": cached}  # type: ignore[attr-defined]
+    return template
 
 
 def _not_found(name: str, key: str) -> str:
@@ -180,9 +194,13 @@ def _resolve(name: str, value: Any, errors: ErrorCollector) -> Any:
         shown = text[:20] + ("…" if len(text) > 20 else "")
         errors.add(name, _not_found(name, shown.replace("\x00", "")))
         return None
-    found = _READ.get(name, model._default_manager.all)().filter(**{key: text}).first()
+    # The key is unique: no ORDER BY to build or run (`first()` would add one).
+    query = _READ.get(name, model._default_manager.all)().filter(**{key: text}).order_by()
+    found = next(iter(query[:1]), None)
     if found is None:
         errors.add(name, _not_found(name, text))
+    elif name == "template":
+        with_language_rows(found)
     return found
 
 

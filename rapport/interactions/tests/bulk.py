@@ -36,3 +36,6 @@ def bulk_log_entries(w, count: int) -> None:
         ),
         batch_size=2000,
     )
+    from rapport.interactions.services.totals import interaction_totals_apply_entry_nos
+
+    interaction_totals_apply_entry_nos(start, start + count - 1, 1)  # as the services do

@@ -42,6 +42,7 @@ from rapport.segments.services.language_rows import (
     template_languages_copy,
 )
 from rapport.segments.services.line_values import INTERACTION_COLUMNS, refill_lines
+from rapport.segments.services.totals import totals_lines_set
 from rapport.setup.selectors import marketing_setup_get
 
 # The header fields a caller may set (reference 1.8): its interaction values, bar the group
@@ -401,7 +402,9 @@ def _propagate(
         values["subject"] = segment.subject
     ids = list(lines.values_list("pk", flat=True))
     if values:
-        SegmentLine.objects.filter(pk__in=ids).update(**values)
+        changing = SegmentLine.objects.filter(pk__in=ids)
+        totals_lines_set(segment, changing, values)  # the header's totals, before the UPDATE
+        changing.update(**values)
     if "subject" in changed and not template_changed:
         # Reference 2.3.2: a new subject reaches the lines that still carry the old one (in the
         # header's language); a personalised subject stays.

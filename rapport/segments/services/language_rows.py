@@ -23,9 +23,7 @@ from django.db.models.functions import Coalesce
 
 from rapport.attachments import services as attachment_services
 from rapport.attachments.models import Attachment
-from rapport.core.entry_numbers import lock_numbers
 from rapport.interactions.models import InteractionTemplateLanguage
-from rapport.interactions.services import ATTACHMENT_NO_LOCK
 from rapport.segments.models import Segment, SegmentHistory, SegmentLanguage, SegmentLine
 
 # Where a line's attachment comes from (`line_attachment_resolved`).
@@ -37,8 +35,7 @@ TEMPLATE_ROW = "template"
 
 def attachment_copy(attachment: Attachment) -> Attachment:
     """A read-only copy of `attachment` sharing its stored file (what a logged entry refers
-    to), under the attachment-number lock (a log copies several at once)."""
-    lock_numbers(ATTACHMENT_NO_LOCK)
+    to), under the next attachment no. (`reserve_numbers`: no lock held by the log)."""
     return attachment_services.attachment_copy(attachment, read_only=True)
 
 

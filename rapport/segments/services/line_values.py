@@ -37,6 +37,7 @@ from rapport.segments.services.language_rows import (
     language_ids_with_rows,
     lines_subject_from_rows,
 )
+from rapport.segments.services.totals import totals_add_lines
 
 # The header fields a new line copies as they are (reference 2.3.3).
 COPIED_FROM_HEADER = (
@@ -198,6 +199,7 @@ def insert_lines(
         )
         inserted = cursor.rowcount
     new_lines = SegmentLine.objects.filter(segment=segment, action_no=action_no, line_no__gt=start)
+    totals_add_lines(segment, new_lines)  # the header's totals: the rows just inserted
     if "subject" not in (overrides or {}) and language_ids_with_rows(segment):
         lines_subject_from_rows(segment, new_lines)  # reference 2.3.4: the row's subject
     record_history(segment, new_lines, action_no=action_no, action=HistoryAction.INSERTION)

@@ -25,6 +25,7 @@ from rapport.segments.services.headers import (
     lock_segment,
 )
 from rapport.segments.services.line_values import insert_lines, record_history
+from rapport.segments.services.totals import Totals, totals_change_line, totals_remove_lines
 
 # What a line may be given (reference 2.3.5).
 LINE_FIELDS = (*HEADER_FIELDS, "evaluation", "attempt_failed", "time")
@@ -64,9 +65,9 @@ def remove_lines(
     """Delete `lines` under the criteria action, keeping each whole in a history deletion
     row (so going back restores it exactly). Two set-based statements."""
     record_history(segment, lines, action_no=action.action_no, action=HistoryAction.DELETION)
-    removed, _details = SegmentLine.objects.filter(
-        pk__in=list(lines.values_list("pk", flat=True))
-    ).delete()
+    doomed = SegmentLine.objects.filter(pk__in=list(lines.values_list("pk", flat=True)))
+    totals_remove_lines(segment, doomed)  # the header's totals, before the same DELETE
+    removed, _details = doomed.delete()
     return int(removed)
 
 
@@ -137,6 +138,7 @@ def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> Seg
     except SegmentLine.DoesNotExist:
         raise ConflictError(_("The line no longer exists."), code="not_found") from None
     cleaned = clean_segment_values(changes, LINE_FIELDS)
+    before = Totals(1, current.cost, current.duration)
     if "template" in cleaned and current.contact_id is None:
         raise ValidationFailed(
             {"template": [_("Choose a contact before giving the line its own template.")]}
@@ -155,4 +157,5 @@ def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> Seg
         setattr(current, name, value)
     check_campaign_flags(current)
     current.save()
+    totals_change_line(current.segment_id, before, current)  # this line's difference only
     return current

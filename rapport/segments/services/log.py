@@ -7,7 +7,8 @@ anywhere writes nothing.
 
 Set-based (ARCHITECTURE.md, performance rules): the checks are two queries whatever the size of
 the segment, and the interactions are one INSERT … SELECT numbered with ROW_NUMBER() in line
-order after the highest entry no., under the entry-number lock. The number of queries depends
+order from a block of entry nos. reserved in a short step (`reserve_numbers`: a single create
+never waits for a log). The number of queries depends
 on the number of campaigns and of (template, language) pairs the lines use, never on the
 number of lines.
 
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 from rapport.campaigns.models import Campaign, CampaignEntry
 from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, Salesperson
-from rapport.core.entry_numbers import highest_number, lock_numbers
+from rapport.core.entry_numbers import reserve_numbers
 from rapport.core.errors import ConflictError, ValidationFailed
 from rapport.interactions.choices import Evaluation
 from rapport.interactions.models import (
@@ -48,7 +49,6 @@ from rapport.interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
 )
-from rapport.interactions.services import lock_entry_numbers
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import (
     LoggedSegment,
@@ -78,10 +78,6 @@ MAX_LINE_ERRORS = 10
 
 BACKGROUND_THRESHOLD = 20_000
 """A segment with at least this many lines is logged by a background task (`tasks.py`)."""
-
-LOGGED_SEGMENT_NO_LOCK = 5075_0001
-"""PostgreSQL advisory lock key serialising the numbering of logged segments (NAV table 5075).
-Taken before the campaign-entry and log-entry locks."""
 
 # Worst last: "a chosen evaluation or worse" takes the evaluations at or after it.
 EVALUATION_ORDER = (
@@ -285,9 +281,8 @@ def _campaign_nos(lines: QuerySet[SegmentLine]) -> list[str]:
 
 
 def _create_logged_segment(actor: Any, segment: Segment) -> LoggedSegment:
-    lock_numbers(LOGGED_SEGMENT_NO_LOCK)
     return LoggedSegment.objects.create(
-        entry_no=highest_number(LoggedSegment) + 1,
+        entry_no=reserve_numbers(LoggedSegment, 1),
         segment_no=segment.no,
         description=segment.description,
         creation_date=timezone.localdate(),  # NAV: TODAY, not the work date
@@ -380,13 +375,14 @@ def _insert_interactions(
     logged: LoggedSegment,
     campaign_entries: dict[int, CampaignEntry],
     attachments: dict[int, int],
+    count: int,
 ) -> int:
     """One INSERT … SELECT: an interaction log entry per line with a contact, in line order,
-    with consecutive entry nos. after the highest, every value copied from the line; the
+    with `count` consecutive entry nos. reserved in a short step (`reserve_numbers`: no lock
+    held while the log's transaction runs), every value copied from the line; the
     e-mail/fax correspondence type is cleared for a contact without an e-mail address/fax
     no. (reference 2.1.4)."""
-    lock_entry_numbers()
-    highest = highest_number(InteractionLogEntry)
+    highest = reserve_numbers(InteractionLogEntry, count) - 1
     entry_case, entry_params = _case(
         "l.campaign_id", {key: entry.pk for key, entry in campaign_entries.items()}
     )
@@ -512,7 +508,7 @@ def segment_log(
         result = _would_log(current, lines, count, campaigns, follow_up_filter)
         result.deliver, result.deliveries = deliver, delivered
         return result
-    result = _write(actor, current, lines, campaigns, deliver=deliver)
+    result = _write(actor, current, lines, campaigns, deliver=deliver, count=count)
     result.deliveries = delivered
     logged = result.logged_segment
     assert logged is not None
@@ -536,12 +532,16 @@ def _write(
     campaigns: list[str],
     *,
     deliver: bool,
+    count: int,
 ) -> LogResult:
     """Reference 2.5 steps 3–7 (and 9: the delivery request, in this transaction)."""
     logged = _create_logged_segment(actor, segment)
     attachments = attachment_copies(segment)
     campaign_entries = _campaign_entries(actor, segment, lines, logged)
-    inserted = _insert_interactions(actor, segment, logged, campaign_entries, attachments)
+    inserted = _insert_interactions(actor, segment, logged, campaign_entries, attachments, count)
+    from rapport.interactions.services.totals import interaction_totals_apply_log
+
+    interaction_totals_apply_log(logged.entry_no, 1)  # the statistics' per-day totals
     segment_delete(actor=actor, segment=segment)
     if deliver:
         from rapport.interactions.services.delivery_hooks import delivery_request

@@ -53,6 +53,7 @@ from rapport.segments.services.line_values import (
     insert_lines,
 )
 from rapport.segments.services.lines import remove_lines, start_criteria_action
+from rapport.segments.services.totals import totals_add_lines, totals_remove_lines
 
 
 class SkipReason:
@@ -492,8 +493,15 @@ def segment_go_back(*, actor: Any, segment: Segment) -> GoBackResult:
     label = criteria_action_label(last)
     undone = SegmentLine.objects.filter(segment=current, action_no=last.action_no)
     own = set(undone.filter(attachment__isnull=False).values_list("attachment_id", flat=True))
+    totals_remove_lines(current, undone)  # the header's totals: the rows about to be deleted
     removed, _details = undone.delete()
     restored = _restore_lines(current, last.action_no)
+    totals_add_lines(  # … and the rows just restored, from the history rows they came from
+        current,
+        SegmentHistory.objects.filter(
+            segment=current, action_no=last.action_no, action_taken=HistoryAction.DELETION
+        ),
+    )
     SegmentHistory.objects.filter(segment=current, action_no=last.action_no).delete()
     release_all(own)  # own attachments of the lines taken out that nothing else uses
     last.delete()

@@ -22,6 +22,7 @@ from rapport.segments.models import SegmentLine
 from rapport.segments.views.base import WRITE, LineWriteMixin, SegmentWriteMixin
 from rapport.segments.views.fill import line_fill, line_initial, posted_values, render_fields
 from rapport.segments.views.languages import line_attachment
+from rapport.segments.views.line_rows import line_rows
 
 
 class SegmentLineAddView(SegmentWriteMixin, ServiceFormView):
@@ -155,13 +156,17 @@ class _LineRowMixin(LineWriteMixin):
     request: HttpRequest
 
     def row(self, *, status: int = 200) -> HttpResponse:
-        line = selectors.segment_lines(self.segment).filter(pk=self.line.pk).first()
+        line = selectors.segment_line_rows(self.segment).filter(pk=self.line.pk).first()
         if line is None:  # removed meanwhile
             return HttpResponse("", status=status)
         return render(
             self.request,
             "segments/lines/_line.html",
-            {"object": self.segment, "line": line, "can_write": True},
+            {
+                "object": self.segment,
+                "row": line_rows(self.segment, [line], can_write=True)[0],
+                "can_write": True,
+            },
             status=status,
         )
 

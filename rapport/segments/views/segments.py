@@ -39,6 +39,7 @@ from rapport.segments.views.base import (
 )
 from rapport.segments.views.fill import header_fill, header_initial, posted_values, render_fields
 from rapport.segments.views.languages import language_rows
+from rapport.segments.views.line_rows import line_rows_html
 
 LINES_PER_PAGE = 50
 
@@ -141,20 +142,22 @@ class SegmentDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         segment = self.object
-        paginator = Paginator(selectors.segment_lines(segment), LINES_PER_PAGE)
+        paginator = Paginator(selectors.segment_line_rows(segment), LINES_PER_PAGE)
+        paginator.count = segment.no_of_lines  # the header's total: no COUNT over the lines
         page = paginator.get_page(self.request.GET.get("page"))
         can_write = permissions.user_can(self.request.user, WRITE)
         context.update(
             lines=page,
+            line_rows=line_rows_html(segment, page.object_list, can_write=can_write),
             can_write=can_write,
             languages=language_rows(segment, can_write=can_write),
             add_language_url=reverse("segments:segment-language-add", args=[segment.no])
             if can_write and segment.template_id is not None
             else "",
             totals={
-                "lines": segment.no_of_lines,  # type: ignore[attr-defined]
-                "cost": _amount(segment.total_cost),  # type: ignore[attr-defined]
-                "duration": _minutes(segment.total_duration),  # type: ignore[attr-defined]
+                "lines": segment.no_of_lines,
+                "cost": _amount(segment.total_cost),
+                "duration": _minutes(segment.total_duration),
             },
         )
         return context

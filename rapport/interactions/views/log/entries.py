@@ -48,6 +48,7 @@ class LogListView(ObjectListView):
     search_fields = ["description", "contact__name"]
     search_placeholder = gettext_lazy("Description or contact name")
     default_sort = "-entry_no"
+    tie_breaker = "entry_no"  # the order of the indexes a contact's log is read through
     write_capability = WRITE
 
     def select(self, filters: dict[str, Any] | None = None) -> QuerySet:
