@@ -27,9 +27,10 @@ bench does not use: the scan for the lines' attachments (none here) and the deli
 Between runs (untimed) the database is put back as it was after the set-up (SQLite: the file
 copied back; PostgreSQL: the database re-created from a template copy), so every run starts
 from the same state: no entries, no totals, the segment with its lines and history. Peak
-memory: the log-segment process's own peak RSS (`os.wait4`), the highest of its runs; met =
-ratio <= 1.2 and peak <= 150 MiB. (`_wipe` and `_copy_segment` do the same inside one
-database, for tests/bench/test_bench_baselines.py, which compares the rows both sides write.)
+memory: the log-segment process's own peak RSS (VmHWM, via `bench/peak.py`), the highest of
+its runs; met = ratio <= 1.2 and peak <= 150 MiB. (`_wipe` and `_copy_segment` do the same
+inside one database, for tests/bench/test_bench_baselines.py, which compares the rows both
+sides write.)
 
 Run alone: `python -m bench segments_log` (`QUICK=1` for 100,000 lines).
 """
@@ -406,17 +407,19 @@ def _analyze() -> None:
 
 
 def _process(command: list[str]) -> tuple[float, float]:
-    """Run `command` as a process; its wall seconds and peak RSS in MiB. Fails on an error."""
-    with tempfile.TemporaryFile() as output:
+    """Run `command` (a Python program: `sys.executable -m MODULE …` or a console script) as a
+    process under `bench.peak`; its wall seconds and its own peak RSS in MiB (VmHWM: see
+    bench/peak.py for why not `wait4`'s ru_maxrss). Fails on an error."""
+    program = command[1:] if command[0] == sys.executable else command
+    with tempfile.TemporaryFile() as output, tempfile.NamedTemporaryFile("r") as peak:
+        wrapped = [sys.executable, "-m", "bench.peak", peak.name, *program]
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(wrapped, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             output.seek(0)
             raise RuntimeError(f"{command} failed: {output.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+        return seconds, float(peak.read().strip() or 0)
 
 
 def _plan(segment: Any, user: Any) -> dict[str, Any]:

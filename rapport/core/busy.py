@@ -51,8 +51,20 @@ def api_busy_response(request: HttpRequest | None = None) -> JsonResponse:
 
 
 def page_busy_response(request: HttpRequest) -> HttpResponse:
-    """The pages' answer: the 503 message page, with `Retry-After`."""
+    """The pages' answer: the 503 message page, with `Retry-After`. A form posted by htmx (the
+    dialogs, the line editor) gets the message in the page's message area instead, so what the
+    user typed stays on the screen to be sent again (base.html lets htmx show a 503)."""
     context = {"message": busy_message(), "retry_url": request.get_full_path()}
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(
+            '<div class="alert alert-warning" role="alert" data-testid="busy">'
+            f"{escape(context['message'])}</div>",
+            status=503,
+        )
+        response["HX-Retarget"] = "#messages"
+        response["HX-Reswap"] = "innerHTML"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     try:
         response = render(request, "503.html", context, status=503)
     except OperationalError:  # the page's own reads waited too: the message alone

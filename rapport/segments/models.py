@@ -152,7 +152,7 @@ class SegmentLine(InteractionFields, InteractionOutcome):
     segment = models.ForeignKey(
         Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="lines"
     )
-    line_no = models.PositiveIntegerField(_("line no."))
+    line_no = models.PositiveBigIntegerField(_("line no."))
     contact = models.ForeignKey(
         "contacts.Contact",
         verbose_name=_("contact"),
@@ -299,7 +299,7 @@ class SegmentHistory(InteractionFields, InteractionOutcome):
     )
     action_no = models.PositiveIntegerField(_("action no."))
     action_taken = models.CharField(_("action taken"), max_length=20)
-    line_no = models.PositiveIntegerField(_("line no."))
+    line_no = models.PositiveBigIntegerField(_("line no."))
     contact = models.ForeignKey(
         "contacts.Contact",
         verbose_name=_("contact"),

@@ -118,6 +118,27 @@ def test_a_page_answers_the_503_message_page(busy, admin_user, client_for) -> No
     assert "Main navigation" in html
 
 
+def test_a_form_posted_by_htmx_gets_the_message_in_the_message_area(
+    busy, admin_user, client_for
+) -> None:
+    """The dialogs and the line editor post with htmx: the message goes to #messages (the
+    form, with what the user typed, stays), still 503 with Retry-After; base.html lets htmx
+    swap a 503."""
+    client = client_for(admin_user)
+    response = client.post(
+        "/profile/", {"work_date": "", "language": "en"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["HX-Retarget"] == "#messages"
+    assert response["HX-Reswap"] == "innerHTML"
+    html = response.content.decode()
+    assert html.startswith('<div class="alert alert-warning" role="alert" data-testid="busy">')
+    assert BUSY_EN in html and "<h1" not in html
+    page = client.get("/profile/").content.decode()
+    assert '{"code":"503","swap":true}' in page  # htmx-config in base.html
+
+
 def test_the_page_is_in_the_users_language_and_offers_try_again_after_a_get(
     monkeypatch: pytest.MonkeyPatch, real_busy, make_user, client_for
 ) -> None:

@@ -1,6 +1,6 @@
-"""Token authentication for the interaction log's endpoints: DRF's, reading the user's own
-salesperson in the same query (a create needs it: the default salesperson, a salesperson's
-right to record for them), so a create asks the database one query less."""
+"""Token authentication for the whole API (settings: DEFAULT_AUTHENTICATION_CLASSES): DRF's,
+reading the user's own salesperson in the same query (an interaction create needs it: the
+default salesperson, a salesperson's right to record for them), one query less per create."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +19,6 @@ from rapport.core.api.views import NoticesMixin
 from rapport.core.api.viewsets import CodeKeyedViewSet
 from rapport.core.errors import DomainError, NotFoundError, ValidationFailed
 from rapport.interactions import selectors, services
-from rapport.interactions.api.authentication import TokenAuthentication
 from rapport.interactions.api.serializers import (
     DeleteCanceledResultSerializer,
     DeleteCanceledSerializer,
@@ -301,7 +299,6 @@ class InteractionViewSet(
 
     serializer_class = InteractionSerializer
     write_capability = permissions.INTERACTIONS
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     lookup_field = "entry_no"
     lookup_value_regex = r"[0-9]+"
     filterset_class = InteractionLogFilterSet

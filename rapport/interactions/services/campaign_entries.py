@@ -213,14 +213,17 @@ def _set_canceled(current: CampaignEntry, canceled: bool) -> None:
     """Two set-based UPDATEs: the entry, and every logged interaction of it (NAV: ModifyAll
     Canceled on the log entries with this Campaign No. and Campaign Entry No.); the
     statistics' totals lose the entries before they are canceled, gain them once they count."""
-    from rapport.interactions.services.totals import interaction_totals_apply_campaign_entry
+    from rapport.interactions.services.totals import (
+        interaction_totals_apply_campaign_entry,
+        interaction_totals_lock,
+    )
 
+    entries = InteractionLogEntry.objects.filter(campaign_entry=current, postponed=False)
+    interaction_totals_lock(entries)  # a single cancel of one of them goes first or waits
     if canceled:
         interaction_totals_apply_campaign_entry(current.pk, -1)
     CampaignEntry.objects.filter(pk=current.pk).update(canceled=canceled)
-    InteractionLogEntry.objects.filter(campaign_entry=current, postponed=False).update(
-        canceled=canceled, modified_at=timezone.now()
-    )
+    entries.update(canceled=canceled, modified_at=timezone.now())
     if not canceled:
         interaction_totals_apply_campaign_entry(current.pk, 1)
 

@@ -222,7 +222,13 @@ def interactions_delete_canceled(
     entries = entries.filter(canceled=True, postponed=False)
     if dry_run:
         return entries.count()
-    return delete_entries(InteractionLogEntry.objects.filter(pk__in=entries.values("pk")))
+    # The outer filter is checked again on the rows themselves: PostgreSQL does not re-check
+    # the subquery for a row that was un-canceled while the DELETE waited for its lock.
+    return delete_entries(
+        InteractionLogEntry.objects.filter(
+            pk__in=entries.values("pk"), canceled=True, postponed=False
+        )
+    )
 
 
 def interactions_detach_contact(*, contact: Contact) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from rapport.interactions.choices import InitiatedBy
 from rapport.interactions.models import InteractionLogEntry, InteractionTotal
@@ -157,6 +158,18 @@ def _apply(
     many: bool = True,
 ) -> None:
     _upsert(*_select_sql(where, params, sign, bulk, dimensions, many))
+
+
+def interaction_totals_lock(entries: QuerySet[InteractionLogEntry]) -> None:
+    """Lock `entries` (PostgreSQL) before a set-based cancel or un-cancel computes its totals
+    delta from them: a single cancel or un-cancel of one of them then commits first or waits
+    for this one, so the delta never counts an entry the other change already moved. One
+    statement; no row comes back to Python. SQLite's writers are serial already."""
+    if connection.vendor != "postgresql":
+        return
+    sql, params = entries.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} FOR UPDATE) AS locked", params)  # noqa: S608
 
 
 def interaction_totals_apply_entry(entry: InteractionLogEntry, sign: int) -> None:

@@ -79,15 +79,20 @@ def _set_canceled(actor: Any, logged_segment: LoggedSegment, canceled: bool) -> 
     check_may_segment(actor)
     current = _lock_logged(logged_segment)
     if current.canceled != canceled:
-        from rapport.interactions.services.totals import interaction_totals_apply_log
+        from rapport.interactions.services.totals import (
+            interaction_totals_apply_log,
+            interaction_totals_lock,
+        )
 
+        entries = InteractionLogEntry.objects.filter(
+            logged_segment_entry_no=current.entry_no, postponed=False
+        )
+        interaction_totals_lock(entries)  # a single cancel of one of them goes first or waits
         if canceled:  # the statistics' totals lose the entries before they are canceled
             interaction_totals_apply_log(current.entry_no, -1)
         LoggedSegment.objects.filter(pk=current.pk).update(canceled=canceled)
         CampaignEntry.objects.filter(register_no=current.entry_no).update(canceled=canceled)
-        InteractionLogEntry.objects.filter(
-            logged_segment_entry_no=current.entry_no, postponed=False
-        ).update(canceled=canceled, modified_at=timezone.now())
+        entries.update(canceled=canceled, modified_at=timezone.now())
         if not canceled:  # and gain them once they count again
             interaction_totals_apply_log(current.entry_no, 1)
     logged_segment.refresh_from_db()

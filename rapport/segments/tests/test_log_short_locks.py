@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from rapport.attachments.models import Attachment
 from rapport.campaigns.models import CampaignEntry
@@ -100,3 +100,79 @@ def test_a_single_create_does_not_wait_for_an_open_segment_log(world: Any, make_
     assert entry.attachment is not None and entry.attachment.read_only
     attachment_numbers = list(Attachment.objects.values_list("no", flat=True))
     assert len(attachment_numbers) == len(set(attachment_numbers))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_logged_segment_cancel_racing_a_single_cancel_counts_each_entry_once(
+    world: Any, make_segment
+) -> None:
+    """A single cancel of one entry holds its row while the logged segment is canceled: the
+    segment's cancel waits for it (the entries are locked before the totals' delta is taken),
+    so the entry is taken off the statistics once, not twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (concurrent transactions); SQLite serialises writers")
+    from rapport.interactions.models import InteractionTotal
+    from rapport.interactions.services.totals import interaction_totals_rebuild
+    from rapport.segments.models import LoggedSegment
+
+    segment = make_segment("S2", template=world.call, subject="Hello")
+    add(segment, "P1", "P2", "P3")
+    services.segment_log(deliver=False, actor=world.mila, segment=segment)
+    logged = LoggedSegment.objects.get(segment_no="S2")
+    single = InteractionLogEntry.objects.filter(segment_no="S2").order_by("entry_no").first()
+    assert single is not None
+    canceled_in_single = threading.Event()
+    commit_single = threading.Event()
+    errors: list[BaseException] = []
+
+    def cancel_one() -> None:
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                interaction_services.interaction_cancel(actor=world.admin, entry=single)
+                canceled_in_single.set()  # canceled, not committed
+                commit_single.wait(30)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+            canceled_in_single.set()
+        finally:
+            own.close()
+
+    def cancel_all() -> None:
+        from django.db import connection as own
+
+        try:
+            services.logged_segment_cancel(actor=world.mila, logged_segment=logged)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            own.close()
+
+    one = threading.Thread(target=cancel_one)
+    one.start()
+    assert canceled_in_single.wait(30)
+    whole = threading.Thread(target=cancel_all)
+    whole.start()
+    whole.join(1.0)  # it waits for the single cancel's row
+    commit_single.set()
+    one.join(30)
+    whole.join(30)
+    assert not errors, errors
+
+    def figures() -> list[tuple]:
+        return sorted(
+            InteractionTotal.objects.values("dimension", "key_id", "date")
+            .annotate(n=models.Sum("no_of_interactions"), cost=models.Sum("cost_cents"))
+            .filter(models.Q(n__gt=0) | models.Q(n__lt=0))
+            .values_list("dimension", "key_id", "date", "n", "cost")
+        )
+
+    maintained = figures()
+    with transaction.atomic():
+        interaction_totals_rebuild()
+        rebuilt = figures()
+        transaction.set_rollback(True)
+    assert maintained == rebuilt
+    assert not InteractionLogEntry.objects.filter(segment_no="S2", canceled=False).exists()
