@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "rapport.core",
+    "rapport.audit",
     "rapport.numbering",
     "rapport.setup",
     "rapport.contacts",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.core.middleware.LoginRequiredMiddleware",
+    # Changes made while answering a request are audited as its user's (rapport/audit).
+    "rapport.audit.middleware.AuditActorMiddleware",
     "rapport.core.middleware.NoticeMiddleware",
     # A write that timed out on a busy database (SQLite) answers 503, not 500.
     "rapport.core.busy.BusyMiddleware",

@@ -3,6 +3,7 @@ and a non-zero exit; long work shows a progress bar and ends with a one-line sum
 
 from __future__ import annotations
 
+import getpass
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -11,6 +12,7 @@ from typing import Any, TextIO, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError
 
+from rapport.core.acting import Source, acting_as
 from rapport.core.busy import BUSY_EXIT_STATUS, busy_message, is_busy
 from rapport.core.errors import DomainError
 
@@ -52,6 +54,13 @@ class ProgressBar:
             self.advance()
 
 
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 class RapportCommand(BaseCommand):
     # Domain commands skip Django's system checks: they import every view and URL and cost
     # about 1 s per command (measured on `rapport log-segment`); `rapport serve`, `migrate`,
@@ -60,7 +69,9 @@ class RapportCommand(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
-            return super().execute(*args, **options)
+            # Audited as the command line's (OS) user unless the command acts as a user.
+            with acting_as(source=Source.CLI, name=f"cli:{os_user()}"):
+                return super().execute(*args, **options)
         except DomainError as error:
             raise CommandError(error.message) from error
         except OperationalError as error:

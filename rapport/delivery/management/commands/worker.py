@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from rapport.core.acting import Source, acting_as
 from rapport.delivery.services.recovery import delivery_recover, heartbeat, heartbeat_end
 
 logger = logging.getLogger("rapport.delivery.worker")
@@ -98,6 +99,8 @@ class Command(DbWorkerCommand):
         monitor.beat_and_recover(recover=True)
         monitor.start()
         try:
-            return super().handle(*args, **options)
+            # What a job changes without naming its user is audited as the worker's.
+            with acting_as(source=Source.WORKER, name=f"worker:{options['worker_id']}"):
+                return super().handle(*args, **options)
         finally:
             monitor.stop()

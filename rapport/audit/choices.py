@@ -1,0 +1,5 @@
+"""Choices of the audit trail."""
+
+from rapport.core.acting import Source
+
+__all__ = ["Source"]
