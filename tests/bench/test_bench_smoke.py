@@ -3,18 +3,15 @@
 run of `make test`) on fresh databases of that server, its results in a temporary
 BENCH_RESULTS. One test case per scenario (a missing or failing module fails its own case),
 plus one for the run as a whole (exit 0, every result well-formed and attributed to a
-scenario). The run happens once per test session, also under pytest-xdist: the first worker
-runs it under a file lock, the others read what it left."""
+scenario). The run happens once per test session, also under pytest-xdist: the first worker to
+collect these tests starts it in the background (tests/bench/bench_smoke.py), these tests are
+put last, and they wait for it: it runs beside the rest of the suite."""
 
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
 import os
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +20,11 @@ import pytest
 
 from bench.__main__ import SCENARIOS
 from bench.runner import Result
+from tests.bench import bench_smoke
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {item.name for item in dataclasses.fields(Result)}
-ROWS = 1000
-TIMEOUT = 1200  # seconds: a hung scenario fails the run instead of stalling the suite
+ROWS = bench_smoke.ROWS
 
 
 @dataclass
@@ -67,59 +64,20 @@ class BenchRun:
         return "\n".join(lines[-40:])
 
 
-def _run(folder: Path) -> BenchRun:
+def _wait(folder: Path) -> BenchRun:
+    """The run started in the background at collection (`bench_smoke.start`), once it ends."""
+    process = bench_smoke.finished(folder, timeout=bench_smoke.TIMEOUT)
     results = folder / "results.json"
-    env = {
-        **os.environ,
-        "BENCH_ROWS": str(ROWS),
-        "BENCH_RUNS": "1",
-        "BENCH_RESULTS": str(results),
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("QUICK", None)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "bench"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
     rows = json.loads(results.read_text()) if results.exists() else []
-    return BenchRun(done.returncode, done.stdout + done.stderr, rows, seconds)
+    return BenchRun(process.status, process.output, rows, process.seconds)
 
 
 @pytest.fixture(scope="session")
-def bench_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
-    """The session's one bench run (shared by pytest-xdist's workers through a file lock)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if hasattr(request.config, "workerinput") else base
-    folder = shared / "bench-smoke"
-    folder.mkdir(exist_ok=True)
-    saved = folder / "run.json"
-    with open(shared / "bench-smoke.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if saved.exists():
-                kept = json.loads(saved.read_text())
-                return BenchRun(kept["status"], kept["output"], kept["results"], kept["seconds"])
-            run = _run(folder)
-            saved.write_text(
-                json.dumps(
-                    {
-                        "status": run.status,
-                        "output": run.output,
-                        "results": run.results,
-                        "seconds": run.seconds,
-                    }
-                )
-            )
-            return run
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def bench_run(request: pytest.FixtureRequest) -> BenchRun:
+    """The session's one bench run, shared by pytest-xdist's workers: started by the first
+    worker that collected these tests (tests/bench/conftest.py) while the rest of the suite
+    runs, so no worker sits waiting for it."""
+    return _wait(bench_smoke.folder(request.config))
 
 
 def _database() -> str:
