@@ -7,6 +7,8 @@ rapport worker                runs background work: delivery (e-mail, letters; w
 rapport resend-failed [--logged-segment N]   queues failed deliveries again
 rapport demo [--if-empty]     loads the demo data
 rapport create-user NAME --role ROLE [--password-stdin]
+rapport backup FILE           the database and the attachment files on disk into one file
+rapport restore FILE [--noinput]   puts a backup back (checks it first; replaces all data)
 rapport <any Django or Rapport command>   (hyphens or underscores, as you like)
 """
 
