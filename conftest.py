@@ -327,11 +327,23 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: Any)
 
 
 @pytest.fixture
-def page(page: Any) -> Any:
-    """pytest-playwright's page, failing after 10 s rather than 30 s when something is missing."""
+def csp_violations() -> list[str]:
+    """What the browser refused under the Content-Security-Policy during the test (any entry
+    fails it: tests/browser/csp.py)."""
+    return []
+
+
+@pytest.fixture
+def page(page: Any, csp_violations: list[str]) -> Iterator[Any]:
+    """pytest-playwright's page, failing after 10 s rather than 30 s when something is missing,
+    and failing the test on any Content-Security-Policy violation (tests/browser/csp.py)."""
+    from tests.browser.csp import fail_on_csp_violations, watch_csp
+
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(20_000)
-    return page
+    watch_csp(page.context, csp_violations)
+    yield page
+    fail_on_csp_violations(page.context, csp_violations)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header of every response (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,9 +136,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# Every password set through Rapport (create-user, the admin, password changes) is checked.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("RAPPORT_PASSWORD_MIN_LENGTH", "8"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -163,13 +172,49 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Security (README, "Production"). The defaults suit `make run` on 127.0.0.1; production sets
+# SECRET_KEY, ALLOWED_HOSTS and, behind TLS, RAPPORT_TLS=1 (HSTS, secure cookies, HTTPS redirect).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sessions end: after RAPPORT_SESSION_HOURS (8, a working day) and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("RAPPORT_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("RAPPORT_SESSION_BROWSER_CLOSE", True)
+# Served over HTTPS (directly or by a proxy that terminates TLS): cookies only over HTTPS, HSTS,
+# and plain HTTP redirected. A proxy must pass the scheme on: BEHIND_PROXY=1 trusts its
+# X-Forwarded-Proto header (set it only when the proxy overwrites that header).
+RAPPORT_TLS = env_bool("RAPPORT_TLS", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", RAPPORT_TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("RAPPORT_SSL_REDIRECT", RAPPORT_TLS)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("RAPPORT_HSTS_SECONDS", "31536000" if RAPPORT_TLS else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RAPPORT_HSTS_SUBDOMAINS", RAPPORT_TLS)
+SECURE_HSTS_PRELOAD = env_bool("RAPPORT_HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS binds the domain and all its subdomains to HTTPS for months:
+# the operator's choice (RAPPORT_HSTS_PRELOAD=1), so check --deploy does not ask for it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Content-Security-Policy: everything from Rapport's own address; no inline script or style
+# anywhere (page behaviour in static/*.js, looks in static/*.css; htmx neither injects its
+# indicator style nor evaluates code: base.html's htmx-config). data: images are Bootstrap's
+# SVG icons in its CSS. The merged e-mail previews have their own policy (inline styles, no
+# script: rapport.core.csp.MAIL_PREVIEW_CSP) and so has the API docs page (core/api/views.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -179,6 +224,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rapport.core.api.permissions.RolePermission"],
+    # The browsable API's pages get their own Content-Security-Policy (core/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rapport.core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "rapport.core.api.parsers.JSONParser",
         "rapport.core.api.parsers.FormParser",

@@ -12,6 +12,11 @@ urlpatterns = [
         name="attachment-content",
     ),
     path(
+        "attachments/<int:no>/body/",
+        views.AttachmentBodyView.as_view(),
+        name="attachment-body",
+    ),
+    path(
         "attachments/<int:no>/import/",
         views.AttachmentImportView.as_view(),
         name="attachment-import",

@@ -23,6 +23,7 @@ from rapport.attachments.forms import AttachmentBodyForm, AttachmentImportForm
 from rapport.attachments.models import Attachment
 from rapport.core import permissions
 from rapport.core.cards import card_actions, card_panels
+from rapport.core.csp import mail_preview_response
 from rapport.core.errors import NotFoundError, ValidationFailed
 from rapport.core.views import (
     Action,
@@ -210,6 +211,14 @@ class AttachmentContentView(generic.View):
 
     def get(self, request: HttpRequest, no: str) -> HttpResponse:
         return download_response(attachment_or_404(no))
+
+
+class AttachmentBodyView(generic.View):
+    """The HTML body as the card's preview frame shows it (its own Content-Security-Policy:
+    rapport/core/csp.py)."""
+
+    def get(self, request: HttpRequest, no: str) -> HttpResponse:
+        return mail_preview_response(attachment_or_404(no).body_html)
 
 
 class AttachmentDeleteView(ServiceDeleteView):

@@ -131,7 +131,8 @@ class NumberSeriesLineForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         add_bootstrap_classes(self)
-        self.fields["increment_by"].widget.attrs["style"] = "max-width: 7rem"
+        widget = self.fields["increment_by"].widget
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} input-narrow".strip()
 
     def to_service_line(self) -> dict[str, Any]:
         """The line as the service takes it (see the class docstring)."""

@@ -3,8 +3,6 @@ Dutch; the user's HTML only ever shows inside a sandboxed frame."""
 
 from __future__ import annotations
 
-import html
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -35,9 +33,18 @@ def test_email_card_previews_in_a_sandboxed_frame(admin_client) -> None:
     page = response.content.decode()
     assert '<script>alert("owned")</script>' not in page
     assert 'onclick="x()"' not in page
-    srcdoc = html.escape(EVIL, quote=True)
     assert 'sandbox="" referrerpolicy="no-referrer"' in page
-    assert f'srcdoc="{srcdoc}"' in page
+    assert f'src="{url("body", mail)}"' in page
+    assert "srcdoc" not in page and "style=" not in page
+    # The frame's page: the HTML as written, under its own policy (no script, inline styles).
+    body = admin_client.get(url("body", mail))
+    assert body.status_code == 200
+    assert body.content.decode() == EVIL
+    assert body["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox"
+    )
+    assert body["X-Frame-Options"] == "SAMEORIGIN"
     assert "Hi &amp; bye" in page  # the text part, escaped
     assert 'data-field="preview-subject">Welcome<' in page
     for name in ("edit", "import", "content", "delete"):

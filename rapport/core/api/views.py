@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.urls import NoReverseMatch, URLResolver, reverse
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -98,11 +98,14 @@ class MeView(NoticesMixin, generics.RetrieveUpdateAPIView):
 
 
 @extend_schema(exclude=True)
-class ApiDocsView(SpectacularSwaggerView):
+class ApiDocsView(SpectacularSwaggerSplitView):
     """The browsable API docs; a signed-out visitor is sent to the login page first (the schema
-    they load needs a login itself)."""
+    they load needs a login itself). Under the site's Content-Security-Policy: Swagger UI's
+    start script is this page with `?script` (the split view), its styles a stylesheet
+    (core/api_docs.html)."""
 
     permission_classes = [AllowAny]
+    template_name = "core/api_docs.html"
 
     def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not request.user.is_authenticated:
@@ -154,5 +157,15 @@ class ApiRootView(APIView):
             {
                 name: request.build_absolute_uri(reverse(url_name))
                 for name, url_name in api_resources().items()
+                if permissions.user_can(request.user, _read_capability(url_name))
             }
         )
+
+
+def _read_capability(url_name: str) -> str | None:
+    """What reading a resource needs: its view's `read_capability` (e.g. the audit trail's
+    setup, for administrators), None (any signed-in user) by default."""
+    from django.urls import resolve
+
+    view = resolve(reverse(url_name)).func
+    return getattr(getattr(view, "cls", None), "read_capability", None)

@@ -159,11 +159,28 @@ def test_the_page_shows_the_merged_message_in_a_sandboxed_frame(world, admin_cli
     assert 'data-testid="preview-subject">Offer for Ann</dd>' in page
     frame = page.split('data-testid="preview-html"')[0].rsplit("<iframe", 1)[1]
     assert 'sandbox=""' in frame
-    srcdoc = html.unescape(frame.split('srcdoc="', 1)[1].split('"', 1)[0])
-    assert '<p class="greeting" style="color: #123456;">Dear Ann Smith,</p>' in srcdoc
-    assert "Smith &amp; Sons in Utrecht" in srcdoc
+    assert "srcdoc" not in frame
+    src = html.unescape(frame.split(' src="', 1)[1].split('"', 1)[0])
+    assert src.startswith(reverse("delivery:attachment-preview", args=[world.mail_en.no]) + "?")
+    assert "part=html" in src
+    # The frame's page: the merged HTML alone, its inline styles allowed by its own policy.
+    merged = admin_client.get(src)
+    assert merged.status_code == 200
+    assert merged["Content-Security-Policy"].startswith(
+        "default-src 'none'; style-src 'unsafe-inline';"
+    )
+    body = merged.content.decode()
+    assert '<p class="greeting" style="color: #123456;">Dear Ann Smith,</p>' in body
+    assert "Smith &amp; Sons in Utrecht" in body
+    assert "<form" not in body
     assert 'list="contact-options"' in page
     assert reverse("interactions:interaction-contact-options") in page
+
+
+def test_the_frame_without_a_contact_is_not_found(world, admin_client):
+    response = _page(admin_client, world.mail_en, template="MAIL", part="html")
+
+    assert response.status_code == 404
 
 
 def test_the_page_in_dutch_names_a_contact_that_does_not_exist(world, admin_user, client_for):

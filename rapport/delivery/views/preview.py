@@ -1,8 +1,9 @@
 """The merge preview page (`delivery:attachment-preview`, args: the attachment no.): the
 attachment merged for a contact chosen on the page (`?contact=`), with the interaction values
 of `?template=`, `?segment=` (and `?line=`), in `?language=` when given. The merged HTML is
-shown in a sandboxed iframe (`srcdoc`, no scripts, no same origin); the template language,
-segment and line pages link here."""
+shown in a sandboxed iframe (no scripts, no same origin) whose page is this one with
+`?part=html` (the merged HTML alone, with its own Content-Security-Policy: rapport/core/csp.py);
+the template language, segment and line pages link here."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rapport.core import permissions
+from rapport.core.csp import mail_preview_response
 from rapport.core.errors import DomainError, NotFoundError
 from rapport.core.forms import BootstrapFormMixin
 from rapport.core.views import CapabilityRequiredMixin
@@ -116,11 +118,18 @@ class AttachmentPreviewView(CapabilityRequiredMixin, View):
                 )
             except DomainError as error:
                 _add_error(form, error)
+        if request.GET.get("part") == "html":
+            if not preview or not preview.get("html"):
+                raise Http404  # no contact chosen, or nothing merged: the page says why
+            return mail_preview_response(preview["html"])
+        query = request.GET.copy()
+        query["part"] = "html"
         context = {
             "title": _("Preview of attachment %(no)s") % {"no": attachment.no},
             "attachment": attachment,
             "form": form,
             "preview": preview,
+            "frame_url": f"{request.path}?{query.urlencode()}",
             "attachment_url": reverse("attachments:attachment-detail", args=[attachment.no]),
         }
         return render(request, "delivery/preview.html", context)
