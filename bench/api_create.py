@@ -8,8 +8,9 @@ reopened when the sync worker closes it, as a keep-alive client does), token-aut
 salesperson the user's own, the common single create), every answer checked to be 201.
 
 Baseline (B): the same gunicorn set-up serving `bench/bare_wsgi.py`, the same clients and
-request bodies; each request inserts one row with the same column values into the same table in
-one transaction (see there: no auth, no lookups, no rules, the floor of this set-up).
+request bodies; each request inserts one row with the same column values into the same table,
+and the same audit entry the create writes (issue 12), in one transaction (see there: no auth,
+no lookups, no rules, the floor of this set-up).
 
 Runs interleave (A B, B A, …); the figure is the median seconds per run; ratio = A / B, target
 3.03 (throughput at least 0.33 of the bare one). The note gives both in requests per second and
@@ -99,6 +100,21 @@ def _bare_row() -> dict[str, Any]:
         for field in InteractionLogEntry._meta.concrete_fields
         if field.attname not in skip
     }
+
+
+def _bare_audit() -> dict[str, Any]:
+    """The audit entry's columns the API wrote for the newest create (the bare endpoint's audit
+    row; its time, key and description are the request's)."""
+    from rapport.audit.models import AuditEntry
+
+    audit = (
+        AuditEntry.objects.filter(operation="interaction_create")
+        .order_by("-id")
+        .values("user_id", "username", "source", "operation", "object_type", "changes", "details")
+        .first()
+    )
+    assert audit is not None
+    return dict(audit)
 
 
 def _plain(value: Any) -> Any:
@@ -235,17 +251,19 @@ def _load(pool: Any, port: int, token: str, contact_nos: list[str], creates: int
 def run() -> None:
     from django.db import connections
 
+    from rapport.audit.models import AuditEntry
     from rapport.interactions.models import InteractionLogEntry
 
     creates = size(5_000, minimum=CLIENTS)
     token, contact_nos = _set_up()
     queries = _queries_per_create(token, contact_nos[0])
-    bare_row = _bare_row()
+    bare_row, bare_audit = _bare_row(), _bare_audit()
     before = InteractionLogEntry.objects.count()
+    audited_before = AuditEntry.objects.filter(operation="interaction_create").count()
     connections.close_all()  # the servers and clients open their own
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     app_server, app_port = _serve("config.wsgi:application", env)
-    bare_env = {**env, "BARE_ROW": json.dumps(bare_row)}
+    bare_env = {**env, "BARE_ROW": json.dumps(bare_row), "BARE_AUDIT": json.dumps(bare_audit)}
     bare_server, bare_port = _serve("bench.bare_wsgi:application", bare_env)
     pool = multiprocessing.get_context("fork").Pool(CLIENTS)
     try:
@@ -262,9 +280,10 @@ def run() -> None:
             server.terminate()
             server.wait(timeout=30)
     made = InteractionLogEntry.objects.count() - before
+    audited = AuditEntry.objects.filter(operation="interaction_create").count() - audited_before
     expected = 2 * (CLIENTS * 4 + creates * len(operation.samples))
-    if made != expected:
-        raise RuntimeError(f"{made} entries were made, {expected} expected")
+    if made != expected or audited != expected:
+        raise RuntimeError(f"{made} entries, {audited} audit entries made, {expected} expected")
     record(
         "api_create",
         creates,

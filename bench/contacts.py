@@ -190,19 +190,30 @@ def delete_contacts() -> None:
         cursor.execute(f"DELETE FROM {qn(Contact._meta.db_table)}")  # noqa: S608
 
 
+def last_audit_id() -> int:
+    """The id of the newest audit entry (0: none yet)."""
+    from rapport.audit.models import AuditEntry
+
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 class Written:
     """What an import wrote, read back: per table, its columns and rows (the contact table with
-    its ids, the link tables without their own id column)."""
+    its ids, the link tables without their own id column), and the import's audit entry."""
 
     def __init__(self) -> None:
         self.tables: list[tuple[str, list[str], list[tuple[Any, ...]]]] = []
+        self.audit_entries: list[dict[str, Any]] = []
 
     @classmethod
-    def read(cls, grown: set[str]) -> Written:
-        """Read back every row of the tables an import wrote to; refuse when it wrote to a
-        table the baseline does not know (the baseline must write it too)."""
+    def read(cls, grown: set[str], *, audit_after: int = 0) -> Written:
+        """Read back every row of the tables an import wrote to (and the audit entries after
+        `audit_after`); refuse when it wrote to a table the baseline does not know (the
+        baseline must write it too)."""
+        from rapport.audit.models import AuditEntry
+
         known = contact_tables()
-        unknown = grown - set(known)
+        unknown = grown - {*known, AuditEntry._meta.db_table}
         if unknown:
             raise RuntimeError(
                 f"the import wrote to {sorted(unknown)}: teach the baseline to write them too"
@@ -219,10 +230,14 @@ class Written:
                 names = ", ".join(qn(column) for column in columns)
                 cursor.execute(f"SELECT {names} FROM {qn(table)} ORDER BY 1")  # noqa: S608
                 written.tables.append((table, columns, [tuple(row) for row in cursor.fetchall()]))
+        entries = AuditEntry.objects.filter(id__gt=audit_after).order_by("id").values()
+        written.audit_entries = [
+            {name: value for name, value in row.items() if name != "id"} for row in entries
+        ]
         return written
 
     def rows(self) -> int:
-        return sum(len(rows) for _table, _columns, rows in self.tables)
+        return sum(len(rows) for _table, _columns, rows in self.tables) + len(self.audit_entries)
 
     def insert(self) -> None:
         """Insert every row in one transaction: COPY on PostgreSQL, executemany on SQLite."""
@@ -238,6 +253,10 @@ class Written:
                     marks = ", ".join(["%s"] * len(columns))
                     sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608
                     cursor.executemany(sql, rows)
+            # The import's one audit entry (its counts and options), as the import writes it.
+            from rapport.audit.models import AuditEntry
+
+            AuditEntry.objects.bulk_create(AuditEntry(**row) for row in self.audit_entries)
 
 
 def import_once(rows: list[dict[str, str]]) -> Callable[[], float]:
@@ -258,10 +277,11 @@ def baseline_from(rows: list[dict[str, str]]) -> Callable[[], float]:
 
     delete_contacts()
     before = _tables()
+    audit_after = last_audit_id()
     contacts_import(rows=rows)
     after = _tables()
     grown = {table for table, count in after.items() if count > before.get(table, 0)}
-    written = Written.read(grown)
+    written = Written.read(grown, audit_after=audit_after)
     say(f"the import wrote {written.rows():,} rows to {', '.join(sorted(grown))}")
 
     def run_once() -> float:

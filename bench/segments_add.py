@@ -9,7 +9,8 @@ column: the header's values, the contact's company, the header's salesperson, la
 correspondence type the template gives, NAV's line order: company name, company no., company
 before its persons, name, no.; the same skip rules in the WHERE), their Segment History rows
 with one INSERT … SELECT, the criteria action's count, and the header's totals (lines, cost,
-duration: one aggregate over the new lines), all in one transaction. Not in the baseline: the
+duration: one aggregate over the new lines) and the operation's one audit entry (issue 12: the
+filters, the options, the lines added), all in one transaction. Not in the baseline: the
 product's count of skipped contacts per reason (it reports them to the user; here that is
 counted as the product's own cost).
 
@@ -197,6 +198,8 @@ def _raw_add(segment: Any, nl: int, user: Any) -> Callable[[], int]:
 
     from django.utils import timezone
 
+    from rapport.audit.models import AuditEntry
+    from rapport.core.acting import resolve_actor
     from rapport.segments.models import (
         Segment,
         SegmentCriteriaAction,
@@ -214,6 +217,11 @@ def _raw_add(segment: Any, nl: int, user: Any) -> Callable[[], int]:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     has_totals = hasattr(segment, "no_of_lines")
     marks = ", ".join(["%s"] * len(CRITERIA_COLUMNS))
+    audit = _qn(AuditEntry._meta.db_table)
+    source = resolve_actor(user)[2]  # where the product's call comes from (its audit entry's)
+    options = dict.fromkeys(
+        ("allow_existing", "expand_companies", "allow_related_companies", "ignore_exclusion"), False
+    )
 
     def add() -> int:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -257,6 +265,16 @@ def _raw_add(segment: Any, nl: int, user: Any) -> Callable[[], int]:
                     "WHERE id = %s",
                     [segment.pk, action_no] * 3 + [segment.pk],
                 )
+            details = {"action_no": action_no, "filters": FILTERS, "options": options}
+            cursor.execute(
+                f"INSERT INTO {audit} (at, user_id, username, source, operation, object_type, "  # noqa: S608
+                "object_key, changes, details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    *(timezone.now(), user.pk, user.get_username(), source),
+                    *("segment_add_contacts", "segment", segment.no, "{}"),
+                    json.dumps({**details, "added": added, "removed": 0}),
+                ],
+            )
         return int(added)
 
     return add

@@ -19,6 +19,8 @@ The same work, statement for statement:
   `interaction_totals_apply_log` (run without executing) and replayed with the new logged
   segment no.;
 * the segment deleted with its history, lines, criteria actions and language rows;
+* the log's one audit entry (issue 12: the logged segment, the number of interactions, the
+  campaigns; the user and where the log came from);
 * one commit.
 
 Not in the baseline, because the product does it only to answer or to support options the
@@ -244,6 +246,39 @@ def _raw_entries(execute: Any, plan: dict[str, Any], logged_no: int, campaigns: 
     return int(cursor.rowcount)
 
 
+def _raw_audit(
+    execute: Any, plan: dict[str, Any], logged_no: int, campaigns: dict, count: int
+) -> None:
+    """The log's one audit entry, as `rapport.segments.services.auditing.audit_log` writes it."""
+    nos: list[str] = []
+    if campaigns:
+        marks = ", ".join(["%s"] * len(campaigns))
+        sql = f"SELECT no FROM campaigns_campaign WHERE id IN ({marks}) ORDER BY no"  # noqa: S608
+        nos = [row[0] for row in execute(sql, list(campaigns)).fetchall()]
+    details: dict[str, Any] = {
+        "logged_segment_entry_no": logged_no,
+        "no_of_interactions": count,
+        "follow_up_segment_no": None,
+        "follow_up_no_of_lines": 0,
+        "deliver": False,
+        "deliveries": {},
+        "campaign_nos": nos,
+    }
+    execute(
+        "INSERT INTO audit_auditentry (at, user_id, username, source, operation, object_type, "
+        "object_key, changes, details) VALUES (%s, %s, %s, %s, 'segment_log', 'segment', %s, "
+        "'{}', %s)",
+        [
+            _now(plan),
+            plan["user_id"],
+            plan["username"],
+            plan["source"],
+            plan["segment_no"],
+            json.dumps(details),
+        ],
+    )
+
+
 def raw_work(execute: Any, plan: dict[str, Any]) -> int:
     """The baseline's statements (`execute(sql, params)` runs Django-style SQL inside the
     caller's transaction); returns the number of entries written."""
@@ -263,6 +298,7 @@ def raw_work(execute: Any, plan: dict[str, Any]) -> int:
     execute("DELETE FROM segments_segment WHERE id = %s", [plan["segment_id"]])
     if inserted != count:
         raise SystemExit(f"inserted {inserted} of {count}")
+    _raw_audit(execute, plan, logged_no, campaigns, inserted)
     return inserted
 
 
@@ -422,9 +458,13 @@ def _process(command: list[str]) -> tuple[float, float]:
         return seconds, float(peak.read().strip() or 0)
 
 
-def _plan(segment: Any, user: Any) -> dict[str, Any]:
+def _plan(segment: Any, user: Any, source: str | None = None) -> dict[str, Any]:
+    """What the raw process needs; `source`: where the product's log comes from (its audit
+    entry's; default: as here)."""
     from django.db import connection
     from django.utils import timezone
+
+    from rapport.core.acting import resolve_actor
 
     settings = connection.settings_dict
     return {
@@ -435,6 +475,8 @@ def _plan(segment: Any, user: Any) -> dict[str, Any]:
         "segment_no": segment.no,
         "description": segment.description,
         "user_id": user.pk,
+        "username": user.get_username(),
+        "source": source or resolve_actor(user)[2],
         "today": timezone.localdate().isoformat(),
         "totals": _totals_statements(),
         "children": _children(),
@@ -531,7 +573,7 @@ def run() -> None:
     _check_columns()
     user, segment = _set_up(rows)
     plan_file = Path(tempfile.mkstemp(prefix="bench-log-", suffix=".json")[1])
-    plan_file.write_text(json.dumps(_plan(segment, user)))
+    plan_file.write_text(json.dumps(_plan(segment, user, source="cli")))  # `rapport log-segment`
     snapshot = Snapshot()
     snapshot.save()
     peaks: list[float] = []

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rapport.campaigns.urls")),
     path("", include("rapport.attachments.urls")),
     path("", include("rapport.delivery.urls")),
+    path("", include("rapport.audit.urls")),
     path("api/", include("rapport.core.api.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -33,6 +33,8 @@ ORDER = [
     "setup",
     "attachments",
     "numbering",
+    # The audit trail (issue 12): every app above records its changes in it; it needs only core.
+    "audit",
     "core",
 ]
 

@@ -25,6 +25,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import (
+    audit_changes,
+    audit_created,
+    audit_deleted,
+    audit_updated,
+    audit_values,
+)
 from rapport.campaigns.models import DESCRIPTION_LENGTH, Campaign, CampaignEntry
 from rapport.contacts.models import Salesperson
 from rapport.core.cleaners import clean_text
@@ -35,6 +42,7 @@ from rapport.numbering.services import number_series_assign
 from rapport.setup.selectors import marketing_setup_get
 
 _UNSET: Any = object()
+CAMPAIGN = "campaign"  # the audit trail's object type
 
 
 def _check_date(name: str, value: Any, errors: ErrorCollector) -> None:
@@ -123,7 +131,7 @@ def campaign_create(
     number, series_used = _campaign_number(no=no, work_date=work_date)
     try:
         with transaction.atomic():
-            return Campaign.objects.create(
+            campaign = Campaign.objects.create(
                 no=number,
                 description=description,
                 starting_date=starting_date,
@@ -135,6 +143,8 @@ def campaign_create(
         raise ValidationFailed(
             {"no": [_("Campaign %(no)s already exists.") % {"no": number}]}, code="duplicate"
         ) from None
+    audit_created(campaign, operation="campaign_create", object_type=CAMPAIGN)
+    return campaign
 
 
 @transaction.atomic
@@ -149,6 +159,7 @@ def campaign_update(
     """Change a campaign; arguments left out keep their value. The number is its key and
     stays. The same rules as `campaign_create`."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = audit_values(current)
     errors = ErrorCollector()
     if description is not _UNSET:
         current.description = clean_text(
@@ -168,6 +179,8 @@ def campaign_update(
     _check_dates(current.starting_date, current.ending_date, errors)
     errors.raise_if_any()
     current.save()
+    if audit_changes(before, audit_values(current, before.keys())):  # a save that changed nothing
+        audit_updated(before, current, operation="campaign_update", object_type=CAMPAIGN)
     campaign.refresh_from_db()
     return campaign
 
@@ -176,6 +189,7 @@ def campaign_update(
 def campaign_delete(*, campaign: Campaign) -> None:
     """Delete a campaign nothing refers to (an interaction template's default campaign, its
     interactions or campaign entries)."""
+    before = audit_values(campaign)
     try:
         campaign.delete()
     except (ProtectedError, RestrictedError) as exc:
@@ -187,6 +201,7 @@ def campaign_delete(*, campaign: Campaign) -> None:
             % {"no": campaign.no},
             code="in_use",
         ) from exc
+    audit_deleted(before, operation="campaign_delete", object_type=CAMPAIGN, key=campaign.no)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +221,9 @@ def campaign_entry_create(
     """Record one logging of `campaign` (reference 1.13) under the next entry number
     (`reserve_numbers`: reserved in a short step, no lock held to the transaction's end).
     Called by the interaction log for each logged interaction with a campaign, and by segment
-    logging for each logged segment. The description is cut to 100 characters."""
+    logging for each logged segment. The description is cut to 100 characters. No audit entry
+    of its own: it is part of the operation that calls it, whose entry names it (an
+    interaction's `campaign_entry`; a segment log's)."""
     with transaction.atomic():
         return insert_numbered(
             CampaignEntry(

@@ -9,12 +9,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rapport.core import auditing
 from rapport.core.choices import Role, UILanguage
 from rapport.core.dates import date_in_range, date_range_message
 from rapport.core.errors import ValidationFailed
 from rapport.core.models import User
 
 _UNSET = object()
+
+# What the audit trail keeps of a user (never the password).
+USER_AUDIT_FIELDS = (
+    "username",
+    "email",
+    "role",
+    "language",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
 
 @transaction.atomic
@@ -61,6 +73,9 @@ def user_create(
             raise ValidationFailed({"password": list(exc.messages)}) from exc
     user.set_password(password)
     user.save()
+    auditing.writer().audit_created(
+        user, operation="user_create", object_type="user", fields=USER_AUDIT_FIELDS
+    )
     return user
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_updated, audit_values
 from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ValidationFailed
 from rapport.setup.choices import AttachmentStorageType
@@ -36,6 +37,16 @@ EDITABLE_FIELDS = frozenset(
 )
 
 MAX_DELIVERY_RATE = 1_000_000
+# Read with the row, so the audit trail's codes of the related records cost no extra queries.
+RELATED_FIELDS = (
+    "contact_nos",
+    "segment_nos",
+    "campaign_nos",
+    "default_salesperson",
+    "default_language",
+    "default_company_salutation",
+    "default_person_salutation",
+)
 
 
 @transaction.atomic
@@ -48,10 +59,14 @@ def marketing_setup_update(**changes: Any) -> MarketingSetup:
             {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
         )
     setup = (
-        MarketingSetup.objects.select_for_update().filter(pk=MarketingSetup.SINGLETON_ID).first()
+        MarketingSetup.objects.select_for_update(of=("self",))
+        .select_related(*RELATED_FIELDS)
+        .filter(pk=MarketingSetup.SINGLETON_ID)
+        .first()
     )
     if setup is None:
         setup = marketing_setup_get()
+    before = audit_values(setup)
     for name, value in changes.items():
         setattr(setup, name, value)
 
@@ -80,4 +95,5 @@ def marketing_setup_update(**changes: Any) -> MarketingSetup:
     if errors:
         raise ValidationFailed(errors)
     setup.save()
+    audit_updated(before, setup, operation="marketing_setup_update", object_type="marketing_setup")
     return setup

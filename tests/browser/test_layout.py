@@ -123,7 +123,12 @@ def load_layout_data() -> dict[str, str]:
     salutation = Salutation.objects.order_by("code").first()
     email = Attachment.objects.filter(kind="email").order_by("no").first()
     assert salutation and email
+    from rapport.audit.models import AuditEntry
+
+    audit_entry = AuditEntry.objects.exclude(changes={}).order_by("-id").first()
+    assert audit_entry is not None  # the demo's and the segments' changes were audited
     return {
+        "audit_entry": str(audit_entry.pk),
         "salutation": salutation.code,
         "attachment": str(email.no),
         "campaign_entry": str(campaign_entry.entry_no),
@@ -188,6 +193,8 @@ PAGES: list[tuple[str, Callable[[dict[str, str]], str]]] = [
     ),
     ("campaigns:campaign-list", lambda d: "/campaigns/"),
     ("campaigns:campaign-detail", lambda d: f"/campaigns/{d['campaign']}/"),
+    ("audit:entry-list", lambda d: "/audit-trail/"),
+    ("audit:entry-detail", lambda d: f"/audit-trail/{d['audit_entry']}/"),
 ]
 
 

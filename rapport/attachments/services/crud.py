@@ -27,10 +27,27 @@ from rapport.attachments import hooks, storage
 from rapport.attachments.choices import StorageType
 from rapport.attachments.models import Attachment
 from rapport.attachments.services.cleaning import FIELDS, clean
+from rapport.audit.services import audit_created, audit_deleted, audit_updated, audit_values
 from rapport.core.entry_numbers import insert_numbered
 from rapport.core.errors import ConflictError, ErrorCollector
 
 _UNSET: Any = object()
+
+# What the audit trail keeps of an attachment: its description, not its content (the trail
+# shows that the file or the text changed by its size and, for a disk file, its pointer).
+AUDIT_FIELDS = (
+    "no",
+    "kind",
+    "file_name",
+    "subject",
+    "body_text_manual",
+    "storage_type",
+    "storage_location",
+    "storage_pointer",
+    "content_type",
+    "file_size",
+    "read_only",
+)
 
 
 def place_content(row: Attachment, content: bytes) -> None:
@@ -98,7 +115,11 @@ def attachment_create(
         place_content(row, content)
         _body_size(row)
         # The next no., reserved in a short step (`reserve_numbers`: no lock held).
-        return insert_numbered(row, field="no")
+        row = insert_numbered(row, field="no")
+        audit_created(
+            row, operation="attachment_create", object_type="attachment", fields=AUDIT_FIELDS
+        )
+        return row
 
 
 def refuse_read_only(attachment: Attachment, *, deleting: bool = False) -> None:
@@ -156,6 +177,7 @@ def attachment_update(
     with transaction.atomic():
         current = lock(attachment)
         refuse_read_only(current)
+        before = audit_values(current, AUDIT_FIELDS)
         new_file = content is not _UNSET or (kind is not _UNSET and kind != current.kind)
         if new_file and content is _UNSET:
             from rapport.attachments.services.sharing import attachment_content
@@ -174,6 +196,7 @@ def attachment_update(
         _body_size(current)
         current.modified_at = timezone.now()
         current.save()
+        audit_updated(before, current, operation="attachment_update", object_type="attachment")
     attachment.refresh_from_db()
     return attachment
 
@@ -228,4 +251,8 @@ def attachment_delete(*, attachment: Attachment) -> None:
                 % {"no": current.no, "count": count, "kinds": ", ".join(kinds)},
                 code="in_use",
             )
+        before = audit_values(current, AUDIT_FIELDS)
         remove(current)
+        audit_deleted(
+            before, operation="attachment_delete", object_type="attachment", key=str(current.no)
+        )

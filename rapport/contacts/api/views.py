@@ -140,20 +140,16 @@ class ProfileQuestionnaireViewSet(CodeTableViewSet):
 
     def perform_create(self, serializer):  # type: ignore[no-untyped-def]
         data = dict(serializer.validated_data)
-        answers = data.pop("answers", [])
-        questionnaire = services.code_table_create(
-            model=ProfileQuestionnaire, code=data.pop("code"), **data
+        questionnaire = services.profile_questionnaire_create(
+            code=data.pop("code"), answers=data.pop("answers", []), **data
         )
-        serializer.instance = services.profile_questionnaire_set_answers(
-            questionnaire=questionnaire, answers=answers
-        )
+        serializer.instance = self.get_queryset().get(pk=questionnaire.pk)
 
     def perform_update(self, serializer):  # type: ignore[no-untyped-def]
         data = {k: v for k, v in serializer.validated_data.items() if k != "code"}
-        answers = data.pop("answers", None)
-        questionnaire = services.code_table_update(row=serializer.instance, **data)
-        if answers is not None:
-            services.profile_questionnaire_set_answers(questionnaire=questionnaire, answers=answers)
+        questionnaire = services.profile_questionnaire_update(
+            questionnaire=serializer.instance, answers=data.pop("answers", None), **data
+        )
         serializer.instance = self.get_queryset().get(pk=questionnaire.pk)
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record
 from rapport.contacts.importing.checking import check_rows
 from rapport.contacts.importing.report import ImportResult
 from rapport.contacts.importing.writing import write_rows
@@ -38,6 +39,23 @@ def _no_collector_pauses() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _audit(result: ImportResult, *, work_date: datetime.date, keep_blanks: bool) -> None:
+    """The import's one audit entry: what it wrote, and its options (a dry run writes none)."""
+    audit_record(
+        operation="contacts_import",
+        object_type="contact",
+        details={
+            "companies": result.companies,
+            "persons": result.persons,
+            "links": result.links,
+            "numbers_drawn": result.numbers_drawn,
+            "work_date": work_date,
+            "keep_blanks": keep_blanks,
+            "dry_run": False,
+        },
+    )
 
 
 def contacts_import(
@@ -85,6 +103,7 @@ def contacts_import(
             )
             if dry_run:
                 raise _DryRun
+            _audit(result, work_date=draw_date, keep_blanks=keep_blanks)
     except _DryRun:
         pass
     except IntegrityError as error:

@@ -41,8 +41,10 @@ from rapport.contacts.services.profiles import (
     MAX_PROFILE_ANSWERS,
     contact_remove_profile_answer,
     contact_set_profile_answer,
+    profile_questionnaire_create,
     profile_questionnaire_save,
     profile_questionnaire_set_answers,
+    profile_questionnaire_update,
 )
 from rapport.contacts.services.salespeople import (
     salesperson_create,
@@ -84,8 +86,10 @@ __all__ = [
     "language_create",
     "language_delete",
     "language_update",
+    "profile_questionnaire_create",
     "profile_questionnaire_save",
     "profile_questionnaire_set_answers",
+    "profile_questionnaire_update",
     "salesperson_create",
     "salesperson_delete",
     "salesperson_update",

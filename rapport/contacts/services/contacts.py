@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record, audit_values
 from rapport.contacts.deletion import run_contact_delete_steps
 from rapport.contacts.models import Contact, ContactType, Salutation
 from rapport.contacts.services.values import _check_email, _check_text
@@ -68,6 +69,33 @@ CONTACT_FIELDS = frozenset(
     }
 )
 ADDRESS_FIELDS = frozenset({"address", "address_2", "post_code", "city"})
+# What the audit trail keeps of a contact: its fields (related records by code), not the search
+# column or the times of the row; the classifications only when an operation sets them.
+CONTACT_AUDIT_FIELDS = tuple(
+    field.name
+    for field in Contact._meta.concrete_fields
+    if field.name not in {"id", "search_text", "created_at", "modified_at"}
+)
+_FOREIGN_KEYS = ("company", "country", "territory", "salutation", "language", "salesperson")
+
+
+def _audit_values(contact: Contact, classifications: Any = ()) -> dict[str, Any]:
+    """The contact's values for the audit trail, with the codes of the named classifications."""
+    values = audit_values(contact, CONTACT_AUDIT_FIELDS)
+    for name in CLASSIFICATION_FIELDS:
+        if name in classifications:
+            values[name] = sorted(getattr(contact, name).values_list("code", flat=True))
+    return values
+
+
+def _locked(contact: Contact) -> Contact:
+    """The stored row of `contact`, locked, with the records it refers to (read for the audit
+    trail and for what a company passes on to its persons)."""
+    return (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related(*_FOREIGN_KEYS)
+        .get(pk=contact.pk)
+    )
 
 
 def inherited_fields(setup: Any) -> tuple[str, ...]:
@@ -230,6 +258,12 @@ def contact_create(
     contact.search_text = contact_search_text(contact)
     contact.save()
     _set_classifications(contact, classifications)
+    audit_record(
+        operation="contact_create",
+        object_type="contact",
+        object_key=contact.no,
+        after=_audit_values(contact, classifications),
+    )
     return contact
 
 
@@ -244,9 +278,10 @@ def contact_update(*, contact: Contact, **changes: Any) -> Contact:
     * A company's change of an inherited field reaches its persons that still had the
       company's old value (one UPDATE per field), as NAV does.
     """
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = _locked(contact)
     values = _clean_contact_changes(changes)
     classifications = {key: values.pop(key) for key in CLASSIFICATION_FIELDS if key in values}
+    before = _audit_values(contact, classifications)
     new_type = values.get("type", contact.type)
     if new_type != contact.type and new_type == ContactType.PERSON and contact.persons.exists():
         raise ConflictError(
@@ -276,6 +311,13 @@ def contact_update(*, contact: Contact, **changes: Any) -> Contact:
         _pass_changes_to_persons(contact, old_values)
         if ADDRESS_FIELDS & set(values) and "post_code" in inherited:
             _refresh_search_text(Contact.objects.filter(company=contact))
+    audit_record(
+        operation="contact_update",
+        object_type="contact",
+        object_key=contact.no,
+        before=before,
+        after=_audit_values(contact, classifications),
+    )
     return contact
 
 
@@ -313,18 +355,28 @@ def contact_delete(*, contact: Contact) -> None:
     interaction log keeps their interactions (reference 1.14), a person's move to its company,
     a company's (with its persons') keep no contact. A contact on a segment line (or a company
     whose person is) cannot be deleted (409): remove it from the segment first."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = _locked(contact)
+    before = _audit_values(contact)
     run_contact_delete_steps(contact=contact)
+    persons = 0
     try:
         with transaction.atomic():
             if contact.type == ContactType.COMPANY:
-                contact.persons.all().delete()
+                _total, deleted = contact.persons.all().delete()
+                persons = deleted.get(Contact._meta.label, 0)
             contact.delete()
     except ProtectedError as error:
         conflict = _in_use_conflict(contact, error)
         if conflict is None:
             raise
         raise conflict from None
+    audit_record(
+        operation="contact_delete",
+        object_type="contact",
+        object_key=before["no"],
+        before=before,
+        details={"persons": persons} if contact.type == ContactType.COMPANY else None,
+    )
 
 
 def _in_use_conflict(contact: Contact, error: ProtectedError) -> ConflictError | None:

@@ -8,13 +8,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record, audit_values
 from rapport.contacts.models import (
     Contact,
     ContactProfileAnswer,
     ProfileQuestionnaire,
     ProfileQuestionnaireAnswer,
 )
-from rapport.contacts.services.code_tables import code_table_create, code_table_update
+from rapport.contacts.services.code_tables import create_row, update_row
 from rapport.contacts.services.values import _check_text
 from rapport.core.errors import ValidationFailed
 
@@ -25,6 +26,57 @@ MAX_PROFILE_ANSWERS = 100
 ANSWER_LINE_NO_STEP = 10000
 
 
+def _audit_values(questionnaire: ProfileQuestionnaire) -> dict[str, Any]:
+    """What the audit trail keeps of a questionnaire: its fields and its answers."""
+    answers = questionnaire.answers.order_by("line_no").values_list("line_no", "answer")
+    return {
+        **audit_values(questionnaire),
+        "answers": [{"line_no": line_no, "answer": text} for line_no, text in answers],
+    }
+
+
+def _audit(
+    operation: str, questionnaire: ProfileQuestionnaire, before: dict[str, Any] | None
+) -> None:
+    audit_record(
+        operation=operation,
+        object_type="profile_questionnaire",
+        object_key=questionnaire.code,
+        before=before,
+        after=_audit_values(questionnaire),
+    )
+
+
+@transaction.atomic
+def profile_questionnaire_create(
+    *, code: str, answers: Sequence[Mapping[str, Any]] = (), **fields: Any
+) -> ProfileQuestionnaire:
+    """Create a questionnaire with its answers (as `profile_questionnaire_set_answers` takes
+    them): together or not at all, one audit entry."""
+    questionnaire = create_row(model=ProfileQuestionnaire, code=code, **fields)
+    _set_answers(questionnaire, answers)
+    _audit("profile_questionnaire_create", questionnaire, None)
+    return questionnaire
+
+
+@transaction.atomic
+def profile_questionnaire_update(
+    *,
+    questionnaire: ProfileQuestionnaire,
+    answers: Sequence[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> ProfileQuestionnaire:
+    """Change a questionnaire's texts and, when `answers` is given, replace its answers:
+    together or not at all, one audit entry."""
+    before = _audit_values(questionnaire)
+    if fields:
+        update_row(row=questionnaire, **fields)
+    if answers is not None:
+        _set_answers(questionnaire, answers)
+    _audit("profile_questionnaire_update", questionnaire, before)
+    return questionnaire
+
+
 @transaction.atomic
 def profile_questionnaire_set_answers(
     *, questionnaire: ProfileQuestionnaire, answers: Sequence[Mapping[str, Any]]
@@ -32,6 +84,13 @@ def profile_questionnaire_set_answers(
     """Replace a questionnaire's answers, matched by line no. (new rows get the next line no.
     in steps of 10000, as NAV numbers lines). An answer that contacts gave cannot be removed.
     A questionnaire has at most MAX_PROFILE_ANSWERS answers."""
+    before = _audit_values(questionnaire)
+    _set_answers(questionnaire, answers)
+    _audit("profile_questionnaire_set_answers", questionnaire, before)
+    return questionnaire
+
+
+def _set_answers(questionnaire: ProfileQuestionnaire, answers: Sequence[Mapping[str, Any]]) -> None:
     if len(answers) > MAX_PROFILE_ANSWERS:
         raise ValidationFailed(
             {
@@ -55,7 +114,6 @@ def profile_questionnaire_set_answers(
         raise ValidationFailed(errors)
     questionnaire.answers.filter(line_no__in=removed).delete()
     _save_answers(questionnaire, existing, cleaned, keep)
-    return questionnaire
 
 
 def _clean_answers(
@@ -136,19 +194,21 @@ def profile_questionnaire_save(
     they are offered: the n-th text keeps the n-th existing answer's line no., extra texts are
     new answers, missing ones are removed (refused for answers that contacts gave). The
     questionnaire and its answers are saved together or not at all."""
+    before = None
     if questionnaire is None:
-        questionnaire = code_table_create(
-            model=ProfileQuestionnaire, code=code, description=description
-        )
+        questionnaire = create_row(model=ProfileQuestionnaire, code=code, description=description)
         existing: list[int] = []
     else:
-        code_table_update(row=questionnaire, description=description)
-        existing = list(questionnaire.answers.values_list("line_no", flat=True))
+        before = _audit_values(questionnaire)
+        update_row(row=questionnaire, description=description)
+        existing = [answer["line_no"] for answer in before["answers"]]
     answers = [
         {"line_no": existing[index] if index < len(existing) else None, "answer": text}
         for index, text in enumerate(answer_texts)
     ]
-    return profile_questionnaire_set_answers(questionnaire=questionnaire, answers=answers)
+    _set_answers(questionnaire, answers)
+    _audit("profile_questionnaire_save", questionnaire, before)
+    return questionnaire
 
 
 @transaction.atomic
@@ -166,12 +226,35 @@ def contact_set_profile_answer(
                 ]
             }
         )
+    given = (
+        ContactProfileAnswer.objects.filter(contact=contact, questionnaire=questionnaire)
+        .values_list("answer__line_no", flat=True)
+        .first()
+    )
     row, _created = ContactProfileAnswer.objects.update_or_create(
         contact=contact, questionnaire=questionnaire, defaults={"answer": answer}
+    )
+    audit_record(
+        operation="contact_set_profile_answer",
+        object_type="contact_profile_answer",
+        object_key=f"{contact.no}:{questionnaire.code}",
+        before=None if given is None else {"line_no": given},
+        after={"line_no": line_no},
     )
     return row
 
 
 @transaction.atomic
 def contact_remove_profile_answer(*, contact: Contact, questionnaire: ProfileQuestionnaire) -> None:
-    ContactProfileAnswer.objects.filter(contact=contact, questionnaire=questionnaire).delete()
+    """Remove a contact's answer to a questionnaire (nothing happens when it gave none)."""
+    rows = ContactProfileAnswer.objects.filter(contact=contact, questionnaire=questionnaire)
+    given = rows.values_list("answer__line_no", flat=True).first()
+    if given is None:
+        return
+    rows.delete()
+    audit_record(
+        operation="contact_remove_profile_answer",
+        object_type="contact_profile_answer",
+        object_key=f"{contact.no}:{questionnaire.code}",
+        before={"line_no": given},
+    )

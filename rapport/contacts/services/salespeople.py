@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_created, audit_deleted, audit_updated
 from rapport.contacts.models import Salesperson
+from rapport.contacts.services.code_tables import stored_values
 from rapport.contacts.services.values import _check_email, _check_text
 from rapport.core.codes import normalize_code
 from rapport.core.errors import ConflictError, ValidationFailed
@@ -44,17 +46,20 @@ def salesperson_create(
             {"code": [_("Salesperson %(code)s already exists.") % {"code": code}]}
         )
     _check_user_free(user, None)
-    return Salesperson.objects.create(
+    salesperson = Salesperson.objects.create(
         code=code,
         name=_check_text("name", name, 100, required=True),
         email=_check_email(email),
         user=user,
     )
+    audit_created(salesperson, operation="salesperson_create", object_type="salesperson")
+    return salesperson
 
 
 @transaction.atomic
 def salesperson_update(*, salesperson: Salesperson, **changes: Any) -> Salesperson:
     """Change a salesperson's name, e-mail or linked user (the code is its key and stays)."""
+    before = stored_values(salesperson)
     if "name" in changes:
         salesperson.name = _check_text("name", changes["name"], 100, required=True)
     if "email" in changes:
@@ -63,14 +68,19 @@ def salesperson_update(*, salesperson: Salesperson, **changes: Any) -> Salespers
         _check_user_free(changes["user"], salesperson)
         salesperson.user = changes["user"]
     salesperson.save()
+    audit_updated(before, salesperson, operation="salesperson_update", object_type="salesperson")
     return salesperson
 
 
 @transaction.atomic
 def salesperson_delete(*, salesperson: Salesperson) -> None:
     """Delete a salesperson nothing refers to any more."""
+    before = stored_values(salesperson)
     try:
         salesperson.delete()
+        audit_deleted(
+            before, operation="salesperson_delete", object_type="salesperson", key=before["code"]
+        )
     except ProtectedError as exc:
         raise ConflictError(
             _(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rapport.audit.services import audit_record, audit_values
 from rapport.contacts.models import (
     SALUTATION_NAME_FIELDS,
     Contact,
@@ -55,6 +56,34 @@ def salutation_text(formula: Any, name_parts: Mapping[str, str]) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _audit_values(salutation: Salutation) -> dict[str, Any]:
+    """What the audit trail keeps of a salutation: its fields and its formulas (by language
+    and type)."""
+    formulas = [
+        {
+            "language_code": row.language.code if row.language else "",
+            "type": row.salutation_type,
+            "formula": row.formula,
+            **{name: getattr(row, name) for name in SALUTATION_NAME_FIELDS},
+        }
+        for row in SalutationFormula.objects.filter(salutation=salutation).select_related(
+            "language"
+        )
+    ]
+    formulas.sort(key=lambda row: (row["language_code"], row["type"]))
+    return {**audit_values(salutation), "formulas": formulas}
+
+
+def _audit(operation: str, salutation: Salutation, before: dict[str, Any] | None) -> None:
+    audit_record(
+        operation=operation,
+        object_type="salutation",
+        object_key=salutation.code,
+        before=before,
+        after=_audit_values(salutation),
+    )
+
+
 @transaction.atomic
 def salutation_create(
     *, code: str, description: str = "", formulas: list[dict[str, Any]] | None = None
@@ -70,7 +99,8 @@ def salutation_create(
         code=code, description=_check_text("description", description, 100)
     )
     if formulas:
-        salutation_set_formulas(salutation=salutation, formulas=formulas)
+        _replace_formulas(salutation, formulas)
+    _audit("salutation_create", salutation, None)
     return salutation
 
 
@@ -84,11 +114,13 @@ def salutation_update(
     """Change a salutation's description and, when `formulas` is given, replace its formulas.
     The code is the key and stays."""
     salutation = Salutation.objects.select_for_update().get(pk=salutation.pk)
+    before = _audit_values(salutation)
     if description is not None:
         salutation.description = _check_text("description", description, 100)
         salutation.save(update_fields=["description"])
     if formulas is not None:
-        salutation_set_formulas(salutation=salutation, formulas=formulas)
+        _replace_formulas(salutation, formulas)
+    _audit("salutation_update", salutation, before)
     return salutation
 
 
@@ -102,12 +134,18 @@ def salutation_set_formulas(
     blank). Refused, naming the row (`formulas.<i>.<field>`): an unknown language, type, name
     part or key; a placeholder other than %1..%5; a %n whose Name n is blank; a language and
     type given twice."""
+    before = _audit_values(salutation)
+    _replace_formulas(salutation, formulas)
+    _audit("salutation_set_formulas", salutation, before)
+    return salutation
+
+
+def _replace_formulas(salutation: Salutation, formulas: list[dict[str, Any]]) -> None:
     rows = _clean_formulas(formulas)
     SalutationFormula.objects.filter(salutation=salutation).delete()
     SalutationFormula.objects.bulk_create(
         SalutationFormula(salutation=salutation, **row) for row in rows
     )
-    return salutation
 
 
 def _clean_formulas(formulas: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,7 +238,15 @@ def salutation_delete(*, salutation: Salutation) -> None:
             % {"code": salutation.code, "uses": ", ".join(uses)},
             code="in_use",
         )
+    salutation = Salutation.objects.select_for_update().get(pk=salutation.pk)
+    before = _audit_values(salutation)
     salutation.delete()
+    audit_record(
+        operation="salutation_delete",
+        object_type="salutation",
+        object_key=before["code"],
+        before=before,
+    )
 
 
 def contact_name_parts(

@@ -15,6 +15,7 @@ v1: list = [
     path("", include("rapport.interactions.api.urls")),
     path("", include("rapport.segments.api.urls")),
     path("", include("rapport.delivery.api.urls")),
+    path("", include("rapport.audit.api.urls")),
 ]
 
 urlpatterns = [

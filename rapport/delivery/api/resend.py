@@ -89,7 +89,11 @@ class LoggedSegmentResendView(NoticesMixin, APIView):
             )
         selection = serializer.validated_data.get("entry_nos")
         if selection:
-            queued = resend(actor=request.user, entry_nos=resend_selection(selection, entry_no))
+            queued = resend(
+                actor=request.user,
+                entry_nos=resend_selection(selection, entry_no),
+                logged_segment_entry_no=entry_no,
+            )
         else:
             queued = resend(actor=request.user, logged_segment_entry_no=entry_no)
         return _answer(queued, delivery)

@@ -84,7 +84,11 @@ class LoggedSegmentResendView(CapabilityRequiredMixin, generic.View):
             if chosen:
                 numbers = [int(no) for no in chosen if str(no).isdigit()]
                 selection = resend_selection(numbers, logged.entry_no)
-                queued = resend(actor=request.user, entry_nos=selection)
+                queued = resend(
+                    actor=request.user,
+                    entry_nos=selection,
+                    logged_segment_entry_no=logged.entry_no,
+                )
             else:
                 queued = resend(actor=request.user, logged_segment_entry_no=logged.entry_no)
         except DomainError as error:

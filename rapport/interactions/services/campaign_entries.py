@@ -37,6 +37,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record
 from rapport.campaigns.models import CampaignEntry
 from rapport.core import permissions
 from rapport.core.errors import (
@@ -209,7 +210,7 @@ def _lock(actor: Any, entry: CampaignEntry) -> CampaignEntry:
 # Cancel and un-cancel
 
 
-def _set_canceled(current: CampaignEntry, canceled: bool) -> None:
+def _set_canceled(actor: Any, current: CampaignEntry, canceled: bool) -> None:
     """Two set-based UPDATEs: the entry, and every logged interaction of it (NAV: ModifyAll
     Canceled on the log entries with this Campaign No. and Campaign Entry No.); the
     statistics' totals lose the entries before they are canceled, gain them once they count."""
@@ -223,9 +224,18 @@ def _set_canceled(current: CampaignEntry, canceled: bool) -> None:
     if canceled:
         interaction_totals_apply_campaign_entry(current.pk, -1)
     CampaignEntry.objects.filter(pk=current.pk).update(canceled=canceled)
-    entries.update(canceled=canceled, modified_at=timezone.now())
+    count = entries.update(canceled=canceled, modified_at=timezone.now())
     if not canceled:
         interaction_totals_apply_campaign_entry(current.pk, 1)
+    audit_record(
+        operation="campaign_entry_cancel" if canceled else "campaign_entry_uncancel",
+        object_type="campaign_entry",
+        object_key=str(current.entry_no),
+        actor=actor,
+        before={"canceled": not canceled},
+        after={"canceled": canceled},
+        details={"no_of_interactions": count},
+    )
 
 
 @transaction.atomic
@@ -237,7 +247,7 @@ def campaign_entry_cancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntry:
     a salesperson only for an entry whose interactions are all theirs."""
     current = _lock(actor, entry)
     if not current.canceled:
-        _set_canceled(current, True)
+        _set_canceled(actor, current, True)
     entry.refresh_from_db()
     return entry
 
@@ -252,7 +262,7 @@ def campaign_entry_uncancel(*, actor: Any, entry: CampaignEntry) -> CampaignEntr
     current = _lock(actor, entry)
     if current.canceled:
         refuse_uncancel(current)  # the apps above: e.g. a canceled logged segment
-        _set_canceled(current, False)
+        _set_canceled(actor, current, False)
     entry.refresh_from_db()
     return entry
 
@@ -302,8 +312,19 @@ def campaign_entries_delete_canceled(
     ids = list(found.select_for_update().values_list("pk", flat=True))
     if not ids:
         return 0
-    delete_entries(InteractionLogEntry.objects.filter(campaign_entry_id__in=ids))
+    interactions = delete_entries(InteractionLogEntry.objects.filter(campaign_entry_id__in=ids))
     CampaignEntry.objects.filter(pk__in=ids, canceled=True).delete()
+    audit_record(
+        operation="campaign_entries_delete_canceled",
+        object_type="campaign_entry",
+        actor=actor,
+        details={
+            "count": len(ids),
+            "no_of_interactions": interactions,
+            "filters": dict(filters or {}),
+            "dry_run": False,
+        },
+    )
     return len(ids)
 
 

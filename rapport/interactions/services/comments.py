@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record
 from rapport.core.cleaners import clean_date, clean_text
 from rapport.core.errors import ErrorCollector
 from rapport.interactions.models import (
@@ -19,6 +20,7 @@ from rapport.interactions.models import (
     InteractionLogEntry,
     InteractionLogEntryComment,
 )
+from rapport.interactions.services import trail
 from rapport.interactions.services.entries import lock_entry
 from rapport.interactions.services.rights import check_may_change
 from rapport.interactions.services.values import label
@@ -91,9 +93,17 @@ def interaction_add_comment(
     check_may_change(actor, current)
     errors.raise_if_any()
     highest = current.comments.aggregate(highest=Max("line_no"))["highest"] or 0
-    return InteractionLogEntryComment.objects.create(
+    line = InteractionLogEntryComment.objects.create(
         entry=current, line_no=highest + 1, date=line_date, comment=text
     )
+    audit_record(
+        operation="interaction_add_comment",
+        object_type=trail.COMMENT,
+        object_key=trail.comment_key(current.entry_no, line.line_no),
+        actor=actor,
+        after=_line_values(line),
+    )
+    return line
 
 
 @transaction.atomic
@@ -109,6 +119,7 @@ def interaction_update_comment(
     check_may_change(actor, current)
     errors = ErrorCollector()
     line = InteractionLogEntryComment.objects.select_for_update().get(pk=comment_line.pk)
+    before = _line_values(line)
     if comment is not _UNSET:
         line.comment = _clean_comment(comment, errors)
         if not line.comment and "comment" not in errors:
@@ -120,6 +131,14 @@ def interaction_update_comment(
         line.date = new_date or line.date
     errors.raise_if_any()
     line.save()
+    trail.audit_change(
+        operation="interaction_update_comment",
+        object_type=trail.COMMENT,
+        object_key=trail.comment_key(current.entry_no, line.line_no),
+        actor=actor,
+        before=before,
+        after=_line_values(line),
+    )
     comment_line.refresh_from_db()
     return comment_line
 
@@ -129,4 +148,19 @@ def interaction_delete_comment(*, actor: Any, comment_line: InteractionLogEntryC
     """Remove a comment line from an interaction."""
     current = lock_entry(comment_line.entry)
     check_may_change(actor, current)
-    InteractionLogEntryComment.objects.filter(pk=comment_line.pk).delete()
+    line = InteractionLogEntryComment.objects.filter(pk=comment_line.pk).first()
+    if line is None:
+        return  # already gone: nothing changed
+    line.delete()
+    audit_record(
+        operation="interaction_delete_comment",
+        object_type=trail.COMMENT,
+        object_key=trail.comment_key(current.entry_no, line.line_no),
+        actor=actor,
+        before=_line_values(line),
+    )
+
+
+def _line_values(line: InteractionLogEntryComment) -> dict[str, Any]:
+    """A comment line as the audit trail keeps it."""
+    return {"date": line.date, "comment": line.comment}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.attachments.models import Attachment
+from rapport.audit.services import audit_record
 from rapport.campaigns.models import CampaignEntry
 from rapport.contacts.models import Contact, ContactType
 from rapport.core.cleaners import clean_choice
@@ -20,6 +21,7 @@ from rapport.core.errors import ConflictError, ErrorCollector, ValidationFailed
 from rapport.interactions.choices import Evaluation
 from rapport.interactions.models import InteractionLogEntry, InteractionLogEntryComment
 from rapport.interactions.selectors import filter_interactions
+from rapport.interactions.services import trail
 from rapport.interactions.services.rights import (
     check_may_change,
     check_role,
@@ -73,7 +75,17 @@ def interaction_delete_postponed(*, actor: Any, entry: InteractionLogEntry) -> N
             code="not_postponed",
         )
     check_may_change(actor, current)
+    before = trail.entry_values(current)
+    no_of_comments = current.comments.count()
     delete_entries(InteractionLogEntry.objects.filter(pk=current.pk))
+    audit_record(
+        operation="interaction_delete_postponed",
+        object_type=trail.INTERACTION,
+        object_key=str(current.entry_no),
+        actor=actor,
+        before=before,
+        details={"no_of_comments": no_of_comments} if no_of_comments else None,
+    )
 
 
 def _refuse_postponed(entry: InteractionLogEntry, message: str) -> None:
@@ -97,8 +109,21 @@ def interaction_cancel(*, actor: Any, entry: InteractionLogEntry) -> Interaction
         current.canceled = True
         current.modified_at = timezone.now()
         current.save(update_fields=["canceled", "modified_at"])
+        _audit_canceled(actor, current, "interaction_cancel")
     entry.refresh_from_db()
     return entry
+
+
+def _audit_canceled(actor: Any, entry: InteractionLogEntry, operation: str) -> None:
+    """The entry of a cancel or un-cancel that changed the entry."""
+    audit_record(
+        operation=operation,
+        object_type=trail.INTERACTION,
+        object_key=str(entry.entry_no),
+        actor=actor,
+        before={"canceled": not entry.canceled},
+        after={"canceled": entry.canceled},
+    )
 
 
 @transaction.atomic
@@ -130,6 +155,7 @@ def interaction_uncancel(*, actor: Any, entry: InteractionLogEntry) -> Interacti
     current.modified_at = timezone.now()
     current.save(update_fields=["canceled", "modified_at"])
     interaction_totals_apply_entry(current, 1)  # counted again
+    _audit_canceled(actor, current, "interaction_uncancel")
     entry.refresh_from_db()
     return entry
 
@@ -153,9 +179,18 @@ def interaction_evaluate(
         current,
         _("Interaction %(no)s is postponed: give its evaluation when you finish it."),
     )
+    before = current.evaluation
     current.evaluation = value
     current.modified_at = timezone.now()
     current.save(update_fields=["evaluation", "modified_at"])
+    trail.audit_change(
+        operation="interaction_evaluate",
+        object_type=trail.INTERACTION,
+        object_key=current.entry_no,
+        actor=actor,
+        before={"evaluation": before},
+        after={"evaluation": value},
+    )
     entry.refresh_from_db()
     return entry
 
@@ -224,11 +259,19 @@ def interactions_delete_canceled(
         return entries.count()
     # The outer filter is checked again on the rows themselves: PostgreSQL does not re-check
     # the subquery for a row that was un-canceled while the DELETE waited for its lock.
-    return delete_entries(
+    count = delete_entries(
         InteractionLogEntry.objects.filter(
             pk__in=entries.values("pk"), canceled=True, postponed=False
         )
     )
+    if count:  # deleting nothing changed nothing
+        audit_record(
+            operation="interactions_delete_canceled",
+            object_type=trail.INTERACTION,
+            actor=actor,
+            details={"count": count, "filters": dict(filters or {}), "dry_run": False},
+        )
+    return count
 
 
 def interactions_detach_contact(*, contact: Contact) -> None:

@@ -60,6 +60,7 @@ from django.utils.translation import gettext as _
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
 from rapport.attachments.services import attachment_copy
+from rapport.audit.services import audit_record
 from rapport.campaigns.models import Campaign
 from rapport.campaigns.services import campaign_entry_create
 from rapport.contacts.models import Contact, Language, Salesperson
@@ -69,6 +70,7 @@ from rapport.core.errors import ConflictError, ErrorCollector
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import Evaluation, InformationFlow, InitiatedBy, WizardAction
 from rapport.interactions.models import InteractionLogEntry, InteractionTemplate
+from rapport.interactions.services import trail
 from rapport.interactions.services.comments import add_comment_lines, clean_comment_lines
 from rapport.interactions.services.deliver import deliver_check, deliver_logged, deliver_wanted
 from rapport.interactions.services.entries import lock_entry
@@ -423,7 +425,26 @@ def _store_new(
     entry.has_comments = bool(lines)  # type: ignore[attr-defined]  # known: no query to answer
     if deliver:
         deliver_logged(actor, entry)
+    # One INSERT: the values are the records the entry was built from (no query per relation).
+    audit_record(
+        operation="interaction_create",
+        object_type=trail.INTERACTION,
+        object_key=str(entry.entry_no),
+        actor=actor,
+        after=trail.entry_values(entry),
+        details=_details(lines, deliver),
+    )
     return entry
+
+
+def _details(lines: list[tuple], deliver: bool) -> dict[str, Any]:
+    """The audit entry's details of a create or resume: comment lines added, delivery asked."""
+    details: dict[str, Any] = {}
+    if lines:
+        details["no_of_comments"] = len(lines)
+    if deliver:
+        details["deliver"] = True
+    return details
 
 
 def _values_for_create(
@@ -523,9 +544,33 @@ def interaction_resume(
     values = _build(actor=actor, start=start, given=cleaned, recopy_template=recopy, errors=errors)
     errors.raise_if_any()
     attachment, wanted = _checked(actor, values, postpone=postpone, deliver=deliver)
-    _write(actor, current, values, attachment, postpone=postpone)
-    add_comment_lines(current, lines)
-    if wanted:
-        deliver_logged(actor, current)
+    _store_resumed(actor, current, values, attachment, lines, postpone=postpone, deliver=wanted)
     entry.refresh_from_db()
     return entry
+
+
+def _store_resumed(
+    actor: Any,
+    current: InteractionLogEntry,
+    values: dict[str, Any],
+    attachment: Attachment | None,
+    lines: list[tuple],
+    *,
+    postpone: bool,
+    deliver: bool,
+) -> None:
+    """`interaction_resume`'s writes (in its transaction), with the audit entry."""
+    before = trail.entry_values(current)  # its relations were read for the values
+    _write(actor, current, values, attachment, postpone=postpone)
+    add_comment_lines(current, lines)
+    if deliver:
+        deliver_logged(actor, current)
+    audit_record(
+        operation="interaction_resume",
+        object_type=trail.INTERACTION,
+        object_key=str(current.entry_no),
+        actor=actor,
+        before=before,
+        after=trail.entry_values(current),
+        details=_details(lines, deliver),
+    )

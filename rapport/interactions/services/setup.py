@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
+from rapport.audit.services import audit_created, audit_deleted, audit_values
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language
 from rapport.core.choices import CorrespondenceType
@@ -61,6 +62,7 @@ from rapport.interactions.models import (
     InteractionTemplate,
     InteractionTemplateLanguage,
 )
+from rapport.interactions.services import trail
 
 LABELS = {
     "code": gettext_lazy("Code"),
@@ -261,9 +263,11 @@ def interaction_group_create(*, code: str, description: str = "") -> Interaction
         raise duplicate_error(message)
     try:
         with transaction.atomic():
-            return InteractionGroup.objects.create(code=code, description=description)
+            group = InteractionGroup.objects.create(code=code, description=description)
     except IntegrityError:
         raise duplicate_error(message) from None
+    audit_created(group, operation="interaction_group_create", object_type=trail.GROUP)
+    return group
 
 
 @transaction.atomic
@@ -272,10 +276,18 @@ def interaction_group_update(
 ) -> InteractionGroup:
     """Change a group's description (the code is its key and stays)."""
     errors = ErrorCollector()
+    stored = InteractionGroup.objects.filter(pk=group.pk).values("description").first()
     if description is not _UNSET:
         group.description = clean_description(description, errors)
     errors.raise_if_any()
     group.save(update_fields=["description"])
+    trail.audit_change(
+        operation="interaction_group_update",
+        object_type=trail.GROUP,
+        object_key=group.code,
+        before=stored or {},
+        after={"description": group.description},
+    )
     return group
 
 
@@ -302,6 +314,7 @@ def interaction_group_delete(*, group: InteractionGroup) -> None:
             code="in_use",
             details={"no_of_templates": len(codes)},
         )
+    before = audit_values(group)
     try:
         group.delete()
     except (ProtectedError, RestrictedError) as exc:
@@ -310,6 +323,9 @@ def interaction_group_delete(*, group: InteractionGroup) -> None:
             % {"code": group.code},
             code="in_use",
         ) from exc
+    audit_deleted(
+        before, operation="interaction_group_delete", object_type=trail.GROUP, key=group.code
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,9 +379,9 @@ def _clean_template_values(
 
 def _save_template(
     template: InteractionTemplate, values: Mapping[str, Any], errors: ErrorCollector
-) -> InteractionTemplate:
+) -> str | None:
     """Check the wizard action against the default language's row, then write the template and
-    (when missing) its default language's row."""
+    (when missing) its default language's row. Returns the code of the language row added."""
     language = values["language_default"]
     row = template_language_row(template, language)
     if "wizard_action" not in errors and "language_default" not in errors:
@@ -390,7 +406,8 @@ def _save_template(
             )
             % {"language": language.code, "code": template.code}
         )
-    return template
+        return str(language.code)
+    return None
 
 
 @transaction.atomic
@@ -435,11 +452,18 @@ def interaction_template_create(
     template = InteractionTemplate(code=code)
     try:
         with transaction.atomic():
-            return _save_template(template, values, errors)
+            added = _save_template(template, values, errors)
     except IntegrityError:
         raise duplicate_error(
             _("Interaction template %(code)s already exists.") % {"code": code}
         ) from None
+    audit_created(
+        template,
+        operation="interaction_template_create",
+        object_type=trail.TEMPLATE,
+        details=_language_added(added),
+    )
+    return template
 
 
 @transaction.atomic
@@ -471,10 +495,24 @@ def interaction_template_update(
     given = {name: arguments[name] for name in TEMPLATE_FIELDS if arguments[name] is not _UNSET}
     errors = ErrorCollector()
     stored = {name: getattr(current, name) for name in TEMPLATE_FIELDS}
+    before = audit_values(current)  # its relations were read for `stored`
     values = _clean_template_values(given, stored, errors)
-    _save_template(current, values, errors)
+    added = _save_template(current, values, errors)
+    trail.audit_change(
+        operation="interaction_template_update",
+        object_type=trail.TEMPLATE,
+        object_key=current.code,
+        before=before,
+        after=audit_values(current, before.keys()),
+        details=_language_added(added),
+    )
     template.refresh_from_db()
     return template
+
+
+def _language_added(code: str | None) -> dict[str, Any] | None:
+    """The trail's details when saving the template added its default language's row."""
+    return {"language_added": code} if code else None
 
 
 @transaction.atomic
@@ -484,7 +522,9 @@ def interaction_template_delete(*, template: InteractionTemplate) -> None:
     records refer to the template."""
     from rapport.interactions.services.template_languages import release_attachment
 
-    attachments = [row.attachment for row in template.languages.select_related("attachment")]
+    rows = list(template.languages.select_related("attachment", "language"))
+    attachments = [row.attachment for row in rows]
+    before = audit_values(template)
     try:
         template.delete()
     except (ProtectedError, RestrictedError) as exc:
@@ -499,3 +539,10 @@ def interaction_template_delete(*, template: InteractionTemplate) -> None:
         ) from exc
     for attachment in attachments:
         release_attachment(attachment)
+    audit_deleted(
+        before,
+        operation="interaction_template_delete",
+        object_type=trail.TEMPLATE,
+        key=template.code,
+        details={"languages": sorted(row.language.code for row in rows)} if rows else None,
+    )

@@ -13,6 +13,8 @@ elsewhere: the document it pointed at stays, as it may have been made on its own
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -20,11 +22,13 @@ from django.utils.translation import gettext as _
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
 from rapport.attachments.services import attachment_copy, attachment_create, attachment_release
+from rapport.audit.services import audit_deleted, audit_record, audit_values
 from rapport.contacts.models import Language
 from rapport.core.errors import ConflictError, ErrorCollector, NotFoundError
 from rapport.core.notices import notice_warning
 from rapport.interactions.choices import WizardAction
 from rapport.interactions.models import InteractionTemplate, InteractionTemplateLanguage
+from rapport.interactions.services import trail
 from rapport.interactions.services.setup import (
     _UNSET,
     LABELS,
@@ -82,7 +86,42 @@ def interaction_template_language_create(
     )
     _check_row_wizard(current, errors)
     errors.raise_if_any()
+    audit_record(
+        operation="interaction_template_language_create",
+        object_type=trail.TEMPLATE_LANGUAGE,
+        object_key=_key(row),
+        after=_row_values(row),
+    )
     return row
+
+
+def _audit_row_update(
+    template: InteractionTemplate,
+    row: InteractionTemplateLanguage,
+    before: dict[str, Any],
+    *,
+    followed: bool,
+) -> None:
+    """The entry of a changed language row (`followed`: the template's default language
+    followed the row to its new language)."""
+    row.template = template
+    trail.audit_change(
+        operation="interaction_template_language_update",
+        object_type=trail.TEMPLATE_LANGUAGE,
+        object_key=_key(row),
+        before=before,
+        after=_row_values(row),
+        details={"language_default": row.language.code} if followed else None,
+    )
+
+
+def _key(row: InteractionTemplateLanguage) -> str:
+    return trail.language_key(row.template.code, row.language.code)
+
+
+def _row_values(row: InteractionTemplateLanguage) -> dict[str, Any]:
+    """A language row as the audit trail keeps it (the template is in its key)."""
+    return audit_values(row, ("language", "description", "attachment"))
 
 
 @transaction.atomic
@@ -106,6 +145,7 @@ def interaction_template_language_update(
         raise ConflictError(_("This language row no longer exists."), code="not_found") from None
     errors = ErrorCollector()
     old_language_id = row.language_id
+    before = _row_values(row)
     if language is not _UNSET:
         language_obj = resolve_relation("language", language, Language, "code", errors)
         if language_obj is None and "language" not in errors:
@@ -131,11 +171,13 @@ def interaction_template_language_update(
             "language",
         )
     row.save()
-    if renamed and template.language_default_id == old_language_id:
+    followed = renamed and template.language_default_id == old_language_id
+    if followed:
         template.language_default = row.language
         template.save(update_fields=["language_default"])
     _check_row_wizard(template, errors)
     errors.raise_if_any()
+    _audit_row_update(template, row, before, followed=followed)
     template_language.refresh_from_db()
     return template_language
 
@@ -147,6 +189,9 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
     cleared (with a notice) — refused (ConflictError, 409) while the template's wizard action
     is Merge, which needs that row."""
     template = lock_template(template_language.template)
+    template_language.template = template
+    before = _row_values(template_language)
+    details: dict[str, Any] = {}
     if template.language_default_id == template_language.language_id:
         language_code = template_language.language.code
         if template.wizard_action == WizardAction.MERGE:
@@ -161,6 +206,7 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
             )
         template.language_default = None
         template.save(update_fields=["language_default"])
+        details["language_default_cleared"] = True
         notice_warning(
             _(
                 "Interaction template %(code)s has no default language any more: %(language)s "
@@ -177,7 +223,15 @@ def interaction_template_language_delete(*, template_language: InteractionTempla
             % {"language": template_language.language.code, "code": template.code},
             code="in_use",
         ) from exc
-    release_attachment(attachment)
+    if release_attachment(attachment):
+        details["attachment_deleted"] = True
+    audit_deleted(
+        before,
+        operation="interaction_template_language_delete",
+        object_type=trail.TEMPLATE_LANGUAGE,
+        key=_key(template_language),
+        details=details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,9 +307,31 @@ def template_language_attachment_create(
     attachment = attachment_create(
         kind=kind, file_name=file_name, content=content, subject=subject, body_html=body_html
     )
-    _bind(template, row, attachment)
+    previous = _bind(template, row, attachment)
+    details = {"kind": kind, "file_name": file_name} if file_name else {"kind": kind}
+    _audit_attachment("template_language_attachment_create", template, row, previous, details)
     template_language.refresh_from_db()
     return attachment
+
+
+def _audit_attachment(
+    operation: str,
+    template: InteractionTemplate,
+    row: InteractionTemplateLanguage,
+    previous: Attachment | None,
+    details: dict[str, Any],
+) -> None:
+    """The entry of a change of a row's attachment (`previous` → the row's now)."""
+    current = row.attachment
+    audit_record(
+        operation=operation,
+        object_type=trail.TEMPLATE_LANGUAGE,
+        object_key=trail.language_key(template.code, row.language.code),
+        # As `audit_values` gives a relation: its key, as text.
+        before={"attachment": str(previous.no) if previous is not None else None},
+        after={"attachment": str(current.no) if current is not None else None},
+        details=details,
+    )
 
 
 def template_language_attachment_import(
@@ -296,7 +372,15 @@ def template_language_attachment_remove(*, template_language: InteractionTemplat
     _check_row_wizard(template, errors)
     errors.raise_if_any()
     template_language.refresh_from_db()
-    return release_attachment(previous)
+    deleted = release_attachment(previous)
+    _audit_attachment(
+        "template_language_attachment_remove",
+        template,
+        row,
+        previous,
+        {"attachment_deleted": True} if deleted else {},
+    )
+    return deleted
 
 
 @transaction.atomic
@@ -314,5 +398,8 @@ def template_language_attachment_editable(
         return attachment, False
     copy = attachment_copy(attachment, read_only=False)
     _bind(template, row, copy)
+    _audit_attachment(
+        "template_language_attachment_editable", template, row, attachment, {"copied": True}
+    )
     template_language.refresh_from_db()
     return copy, True

@@ -80,6 +80,8 @@ def test_the_campaign_cards_actions_and_panels(admin_client, client_for, campaig
         ("/interactions/?campaign_no=CP1", "Interaction log"),
         ("/interactions/campaign-entries/?campaign_no=CP1", "Campaign entries"),
         ("/interactions/statistics/campaign/CP1/", "Statistics"),
+        # The audit trail's action (administrators): this card's changes.
+        ("/audit-trail/?object_type=campaign&amp;object_key=CP1", "Changes"),
         ("/campaigns/CP1/delete/", "Delete"),
     ]
     positions = [

@@ -170,6 +170,7 @@ def test_the_cards_actions_and_panels_in_order(admin_client, client_for, world):
         "Postponed interactions",
         "Interaction log",
         "Statistics",
+        "Changes",  # the audit trail's action (administrators)
         "Delete",
     ]
     assert (
@@ -203,6 +204,7 @@ def test_the_cards_actions_and_panels_in_order(admin_client, client_for, world):
         ("/interactions/postponed/?salesperson_code=PB", "Postponed interactions"),
         ("/interactions/?salesperson_code=PB", "Interaction log"),
         ("/interactions/statistics/salesperson/PB/", "Statistics"),
+        ("/audit-trail/?object_type=salesperson&amp;object_key=PB", "Changes"),
         ("/salespeople/PB/delete/", "Delete"),
     ]
     assert salesperson.index('class="card-section"') < salesperson.index('id="statistics"')

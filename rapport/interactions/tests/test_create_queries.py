@@ -66,7 +66,8 @@ def _create(client: Any, body: dict[str, Any]) -> tuple[Any, list[str]]:
 # What a logged create of a template without campaign or attachment asks: the token with its
 # user and the user's salesperson, the contact (with company, salesperson, language), the
 # template (with group, default language, campaign), its language rows, the next entry no.,
-# the entry, the statistics' totals.
+# the entry, the statistics' totals, the audit trail's entry (issue 12: one INSERT, its values
+# built from the records the service holds).
 API_CREATE = [
     "SELECT authtoken_token",
     "SELECT contacts_contact",
@@ -75,10 +76,11 @@ API_CREATE = [
     "SELECT interactions_interactionlogentry",  # the next entry no.
     "INSERT interactions_interactionlogentry",
     "INSERT interactions_interactiontotal",
+    "INSERT audit_auditentry",  # issue 12: the create's audit entry
 ]
 
 
-def test_api_create_asks_seven_queries(api_client: Any, w: Any) -> None:
+def test_api_create_asks_eight_queries(api_client: Any, w: Any) -> None:
     body = {"contact_no": "P3", "template_code": "CALL", "description": "Called"}
     response, sql = _create(api_client(w.mila), body)
     assert tables(sql) == API_CREATE, sql
@@ -92,7 +94,7 @@ def test_api_create_with_campaign_attachment_and_delivery(api_client: Any, w: An
     body = response.json()
     assert (body["campaign_no"], body["delivery_status"]) == ("CP1", "pending")
     assert body["attachment_no"] is not None
-    assert len(sql) == 19, tables(sql)
+    assert len(sql) == 20, tables(sql)  # 19 + the audit entry (issue 12)
 
 
 def test_dialog_finish_queries(w: Any, client_for: Any) -> None:
@@ -105,7 +107,7 @@ def test_dialog_finish_queries(w: Any, client_for: Any) -> None:
     sql = statements(queries)
     # session, user; the page's contact, template (with group, default language, campaign),
     # salesperson; the service: the contact as stored now, the template's language rows, the
-    # next entry no., the entry, the totals.
+    # next entry no., the entry, the totals, the audit entry (issue 12).
     assert tables(sql) == [
         "SELECT django_session",
         "SELECT core_user",
@@ -117,6 +119,7 @@ def test_dialog_finish_queries(w: Any, client_for: Any) -> None:
         "SELECT interactions_interactionlogentry",  # the next entry no.
         "INSERT interactions_interactionlogentry",
         "INSERT interactions_interactiontotal",
+        "INSERT audit_auditentry",  # issue 12: the create's audit entry
     ], sql
 
 

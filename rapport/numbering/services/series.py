@@ -16,11 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.audit.services import audit_record, audit_values
 from rapport.core.cleaners import clean_code, clean_flag, clean_text
 from rapport.core.errors import ConflictError, ErrorCollector, NotFoundError, ValidationFailed
-from rapport.numbering.models import CODE_LENGTH, NumberSeries
+from rapport.numbering.models import CODE_LENGTH, NumberSeries, NumberSeriesLine
 from rapport.numbering.services.drawing import lock_lines
-from rapport.numbering.services.lines import clean_lines, write_lines
+from rapport.numbering.services.lines import LINE_FIELDS, clean_lines, write_lines
 
 DESCRIPTION_LENGTH = 100
 
@@ -70,6 +71,21 @@ def _check_flags(default_nos: bool, manual_nos: bool, errors: ErrorCollector) ->
         )
 
 
+def _audit_values(
+    series: NumberSeries, lines: Iterable[NumberSeriesLine] | None = None
+) -> dict[str, Any]:
+    """What the audit trail keeps of a series: its fields and its lines (in line no. order)."""
+    if lines is None:
+        lines = series.lines.all()
+    return {
+        **audit_values(series),
+        "lines": [
+            audit_values(line, (*LINE_FIELDS, "open"))
+            for line in sorted(lines, key=lambda line: line.line_no)
+        ],
+    }
+
+
 def _refuse_duplicate(code: str) -> None:
     if NumberSeries.objects.filter(code=code).exists():
         raise ValidationFailed(
@@ -113,6 +129,12 @@ def number_series_create(
         _refuse_duplicate(fields["code"])
         series = NumberSeries.objects.create(**fields)
         write_lines(series, rows, [])
+        audit_record(
+            operation="number_series_create",
+            object_type="number_series",
+            object_key=series.code,
+            after=_audit_values(series),
+        )
     return series
 
 
@@ -161,6 +183,7 @@ def number_series_update(
             errors,
         )
         stored_lines = lock_lines(current)
+        before = _audit_values(current, stored_lines)
         rows = None if lines is None else clean_lines(lines, stored_lines, errors)
         errors.raise_if_any()
         if fields["code"] != current.code:
@@ -170,6 +193,13 @@ def number_series_update(
         current.save()
         if rows is not None:
             write_lines(current, rows, stored_lines)
+        audit_record(
+            operation="number_series_update",
+            object_type="number_series",
+            object_key=current.code,
+            before=before,
+            after=_audit_values(current),
+        )
     series.refresh_from_db()
     return series
 
@@ -201,7 +231,14 @@ def number_series_delete(*, series: NumberSeries) -> None:
     other record references it, naming what uses it."""
     try:
         with transaction.atomic():
+            before = _audit_values(series)
             series.delete()
+            audit_record(
+                operation="number_series_delete",
+                object_type="number_series",
+                object_key=before["code"],
+                before=before,
+            )
     except (ProtectedError, RestrictedError) as exc:
         objects = (
             exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects

@@ -17,16 +17,19 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from rapport.audit.services import audit_created, audit_deleted, audit_updated, audit_values
 from rapport.contacts import selectors as contact_selectors
 from rapport.core import permissions
 from rapport.core.errors import (
     ConflictError,
     ErrorCollector,
+    NotFoundError,
     PermissionDeniedError,
     ValidationFailed,
 )
 from rapport.interactions.services import clean_interaction_values, template_defaults_apply
 from rapport.numbering.services import number_series_assign
+from rapport.segments import selectors
 from rapport.segments.models import (
     LoggedSegment,
     Segment,
@@ -53,6 +56,9 @@ HEADER_FIELDS = tuple(
 # The header fields whose change goes to the lines that use the header's template (2.3.2): all
 # but the language (each line has its contact's).
 PROPAGATING = tuple(name for name in HEADER_FIELDS if name != "language")
+# What the audit trail keeps of a header: its values, not its counters and totals.
+CHANGEABLE = (*HEADER_FIELDS, "group", "ignore_contact_corres_type")
+AUDITED = ("no", "no_series", *CHANGEABLE)
 # What choosing a template copies (reference 2.3.2, header rebuild).
 TEMPLATE_COPIED = (
     "group",
@@ -120,6 +126,16 @@ def _apply_template_to_header(segment: Segment, *, campaign_given: bool) -> None
 
 @transaction.atomic
 def segment_create(*, actor: Any, no: str = "", **fields: Any) -> Segment:
+    """A new segment (`new_segment`), in the audit trail."""
+    segment = new_segment(actor=actor, no=no, **fields)
+    audit_created(
+        segment, operation="segment_create", object_type="segment", actor=actor, fields=AUDITED
+    )
+    return segment
+
+
+@transaction.atomic
+def new_segment(*, actor: Any, no: str = "", **fields: Any) -> Segment:
     """A new segment (reference 2.3.1): its number typed (when Segment Nos. allows manual
     numbers) or drawn from Marketing Setup's Segment Nos. for the work date (a clear error
     naming Marketing Setup when it is not set up); salesperson = the one linked to the user;
@@ -226,6 +242,40 @@ def lock_segment(segment: Segment) -> Segment:
         ) from None
 
 
+def check_not_logged(segment_no: str) -> None:
+    """Refused (409 `already_logged`, naming the logged segment) when segment `segment_no` has
+    been logged: what the loser of two requests logging one segment at once is told, whether
+    it waited for the winner's lock or came after the winner had removed the segment."""
+    logged = LoggedSegment.objects.filter(segment_no=segment_no).order_by("-entry_no").first()
+    if logged is not None:
+        raise ConflictError(
+            _("Segment %(no)s has already been logged (logged segment %(entry_no)s).")
+            % {"no": segment_no, "entry_no": logged.entry_no},
+            code="already_logged",
+            details={"logged_segment_entry_no": logged.entry_no},
+        )
+
+
+def segment_to_log(no: str) -> Segment:
+    """The segment a log request names (`selectors.segment_get`); one that is gone because
+    it has been logged is refused by `check_not_logged` (409), not as unknown (404)."""
+    try:
+        return selectors.segment_get(no)
+    except NotFoundError:
+        check_not_logged(str(no or "").strip().upper()[:20])
+        raise
+
+
+def lock_segment_to_log(segment: Segment) -> Segment:
+    """`lock_segment` for the log: a segment logged meanwhile (the lock waited for that log
+    to commit) is refused by `check_not_logged` (409 `already_logged`)."""
+    try:
+        return lock_segment(segment)
+    except ConflictError:
+        check_not_logged(segment.no)
+        raise
+
+
 def affected_lines(segment: Segment, *, template_changed: bool) -> QuerySet[SegmentLine]:
     """The lines a header change goes to (reference 2.3.2): all lines when the template
     changes, else the lines that use the header's template."""
@@ -272,7 +322,7 @@ def segment_update(
     current = lock_segment(segment)
     cleaned = clean_segment_values(changes, HEADER_FIELDS)
     template_changed = "template" in cleaned and cleaned["template"] != current.template
-    old_subject = current.subject
+    old_subject, before = current.subject, audit_values(current, CHANGEABLE)
     changed = _propagating_changes(current, cleaned)
     lines = affected_lines(current, template_changed=template_changed)
     count = lines.count() if changed else 0
@@ -305,8 +355,21 @@ def segment_update(
         _propagate(
             current, lines, changed, template_changed=template_changed, old_subject=old_subject
         )
+    _audit_update(actor, before, current, lines_changed=count if apply_to_lines else 0)
     segment.refresh_from_db()
     return segment
+
+
+def _audit_update(actor: Any, before: dict[str, Any], segment: Segment, lines_changed: int) -> None:
+    """The header change's entry: its values before and after, the lines it changed."""
+    audit_updated(
+        before,
+        segment,
+        operation="segment_update",
+        object_type="segment",
+        actor=actor,
+        details={"no_of_lines_changed": lines_changed},
+    )
 
 
 def _propagating_changes(current: Segment, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -434,8 +497,23 @@ def segment_delete(*, actor: Any, segment: Segment) -> None:
     """Delete a segment with its lines, criteria actions and history (reference 1.8)."""
     check_may_segment(actor)
     current = lock_segment(segment)
-    used = segment_attachment_ids(current)
-    SegmentHistory.objects.filter(segment=current).delete()
-    SegmentLine.objects.filter(segment=current).delete()
-    current.delete()
+    before = audit_values(current, AUDITED)
+    delete_segment_rows(current)
+    audit_deleted(
+        before,
+        operation="segment_delete",
+        object_type="segment",
+        key=current.no,
+        actor=actor,
+        details={"no_of_lines": current.no_of_lines},
+    )
+
+
+def delete_segment_rows(segment: Segment) -> None:
+    """Delete `segment` (locked) with its lines, criteria actions, history and the attachments
+    nothing else refers to any more (`segment_delete`; the log, whose entry says so)."""
+    used = segment_attachment_ids(segment)
+    SegmentHistory.objects.filter(segment=segment).delete()
+    SegmentLine.objects.filter(segment=segment).delete()
+    segment.delete()
     release_all(used)  # the attachments nothing else refers to any more

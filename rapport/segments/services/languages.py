@@ -25,10 +25,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.attachments.models import Attachment
+from rapport.audit.services import audit_record, audit_values
 from rapport.contacts.models import Contact, Language
 from rapport.core.errors import ConflictError, ErrorCollector, NotFoundError, ValidationFailed
 from rapport.interactions.services import clean_interaction_values
 from rapport.segments.models import Segment, SegmentLanguage, SegmentLine
+from rapport.segments.services.auditing import (
+    ROW_AUDITED,
+    attachment_no,
+    line_key,
+    row_key,
+)
 from rapport.segments.services.headers import check_may_segment, lock_segment
 from rapport.segments.services.language_rows import (
     attachment_release,
@@ -137,9 +144,17 @@ def segment_language_create(
     lines = _inheriting(current)
     if not first:
         lines = lines.filter(contact__language=found)
-    lines.update(language=found, subject=row.subject)
+    changed = lines.update(language=found, subject=row.subject)
     if first and current.language_id is None:
         Segment.objects.filter(pk=current.pk).update(language=found, subject=row.subject)
+    audit_record(
+        operation="segment_language_create",
+        object_type="segment_language",
+        object_key=row_key(current.no, found.code),
+        actor=actor,
+        after=audit_values(row, ROW_AUDITED),
+        details={"no_of_lines_changed": changed},
+    )
     segment.refresh_from_db()
     return row
 
@@ -169,6 +184,27 @@ def segment_language_update(
     1.10): `apply_to_lines` None is refused with 409 `lines_affected` and the count; True
     writes it to them, False only to the row. The default language's row and Subject
     (Default) are one value. A replaced attachment is released when nothing else uses it."""
+    return _row_update(
+        actor=actor,
+        segment=segment,
+        language=language,
+        apply_to_lines=apply_to_lines,
+        answered_question=answered_question,
+        changes=changes,
+        operation="segment_language_update",
+    )
+
+
+def _row_update(
+    *,
+    actor: Any,
+    segment: Segment,
+    language: Any,
+    apply_to_lines: bool | None = None,
+    answered_question: str | None = None,
+    changes: dict[str, Any],
+    operation: str,
+) -> SegmentLanguage:
     check_may_segment(actor)
     current = lock_segment(segment)
     row = _row(current, language)
@@ -189,16 +225,24 @@ def segment_language_update(
         )
         question.question_key = key  # type: ignore[attr-defined]
         raise question
-    old_attachment = row.attachment_id
+    old_attachment, before = row.attachment_id, audit_values(row, ROW_AUDITED)
     for name, value in cleaned.items():
         setattr(row, name, value)
     row.save()
-    if count and apply_to_lines:
-        lines.update(subject=new_subject)
+    changed = lines.update(subject=new_subject) if count and apply_to_lines else 0
     if row.language_id == current.language_id:
         Segment.objects.filter(pk=current.pk).update(subject=row.subject)
     if old_attachment != row.attachment_id:
         attachment_release(old_attachment)
+    audit_record(
+        operation=operation,
+        object_type="segment_language",
+        object_key=row_key(current.no, row.language.code),
+        actor=actor,
+        before=before,
+        after=audit_values(row, ROW_AUDITED),
+        details={"no_of_lines_changed": changed},
+    )
     segment.refresh_from_db()
     return row
 
@@ -215,7 +259,7 @@ def segment_language_delete(*, actor: Any, segment: Segment, language: Any) -> N
     affected = list(
         _inheriting(current).filter(language_id=row.language_id).values_list("pk", flat=True)
     )
-    attachment_id = row.attachment_id
+    attachment_id, before = row.attachment_id, audit_values(row, ROW_AUDITED)
     row.delete()
     remaining = language_ids_with_rows(current)
     lines = SegmentLine.objects.filter(pk__in=affected)
@@ -227,6 +271,14 @@ def segment_language_delete(*, actor: Any, segment: Segment, language: Any) -> N
     lines.exclude(contact__language_id__in=remaining).update(language_id=fallback)
     lines_subject_from_rows(current, lines)
     attachment_release(attachment_id)
+    audit_record(
+        operation="segment_language_delete",
+        object_type="segment_language",
+        object_key=row_key(current.no, row.language.code),
+        actor=actor,
+        before=before,
+        details={"no_of_lines_changed": len(affected)},
+    )
 
 
 def _new_attachment(values: dict[str, Any]) -> Attachment:
@@ -255,13 +307,27 @@ def segment_language_attachment_create(
     old = row.attachment_id
     SegmentLanguage.objects.filter(pk=row.pk).update(attachment=attachment)
     attachment_release(old)
+    audit_record(
+        operation="segment_language_attachment_create",
+        object_type="segment_language",
+        object_key=row_key(current.no, row.language.code),
+        actor=actor,
+        before={"attachment": attachment_no(row.attachment)},
+        after={"attachment": attachment_no(attachment)},
+    )
     return attachment
 
 
 @transaction.atomic
 def segment_language_attachment_remove(*, actor: Any, segment: Segment, language: Any) -> None:
     """Remove a row's attachment (released when nothing else uses it)."""
-    segment_language_update(actor=actor, segment=segment, language=language, attachment=None)
+    _row_update(
+        actor=actor,
+        segment=segment,
+        language=language,
+        changes={"attachment": None},
+        operation="segment_language_attachment_remove",
+    )
 
 
 def _locked_line(line: SegmentLine) -> SegmentLine:
@@ -280,10 +346,18 @@ def segment_line_attachment_create(*, actor: Any, line: SegmentLine, **values: A
     check_may_segment(actor)
     current = _locked_line(line)
     attachment = _new_attachment(values)
-    old = current.attachment_id
+    old, before = current.attachment_id, {"attachment": attachment_no(current.attachment)}
     SegmentLine.objects.filter(pk=current.pk).update(attachment=attachment)
     attachment_release(old)
     line.attachment = attachment
+    audit_record(
+        operation="segment_line_attachment_create",
+        object_type="segment_line",
+        object_key=line_key(line.segment.no, current.line_no),
+        actor=actor,
+        before=before,
+        after={"attachment": attachment_no(attachment)},
+    )
     return attachment
 
 
@@ -292,20 +366,35 @@ def segment_line_attachment_set(*, actor: Any, line: SegmentLine, attachment: An
     """Set a line's own attachment to an existing one (itself or its no.), or clear it with
     None (the line then inherits its language row's again; the old one is released when
     nothing else uses it)."""
+    return _line_attachment_set(actor, line, attachment, "segment_line_attachment_set")
+
+
+def _line_attachment_set(
+    actor: Any, line: SegmentLine, attachment: Any, operation: str
+) -> SegmentLine:
     check_may_segment(actor)
     current = _locked_line(line)
     errors = ErrorCollector()
     found = _attachment(attachment, errors)
     errors.raise_if_any()
-    old = current.attachment_id
+    old, before = current.attachment_id, {"attachment": attachment_no(current.attachment)}
     current.attachment = found
     current.save(update_fields=["attachment"])
     if old != current.attachment_id:
         attachment_release(old)
     line.attachment = found
+    audit_record(
+        operation=operation,
+        object_type="segment_line",
+        object_key=line_key(line.segment.no, current.line_no),
+        actor=actor,
+        before=before,
+        after={"attachment": attachment_no(found)},
+    )
     return current
 
 
+@transaction.atomic
 def segment_line_attachment_remove(*, actor: Any, line: SegmentLine) -> SegmentLine:
     """Remove a line's own attachment (reference 2.3.5): it inherits again."""
-    return segment_line_attachment_set(actor=actor, line=line, attachment=None)
+    return _line_attachment_set(actor, line, None, "segment_line_attachment_remove")

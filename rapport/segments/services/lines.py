@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record, audit_values
 from rapport.contacts.models import Contact
 from rapport.core.errors import ConflictError, ValidationFailed
 from rapport.interactions.services import template_defaults_apply
 from rapport.segments.choices import CriteriaAction, HistoryAction
 from rapport.segments.models import Segment, SegmentCriteriaAction, SegmentLine
+from rapport.segments.services.auditing import LINE_AUDITED, LINE_RELATED, line_key
 from rapport.segments.services.headers import (
     HEADER_FIELDS,
     check_campaign_flags,
@@ -93,7 +95,18 @@ def segment_line_add(*, actor: Any, segment: Segment, contact: Contact | str) ->
         current, Contact.objects.filter(pk=found.pk), action_no=action.action_no
     )
     SegmentCriteriaAction.objects.filter(pk=action.pk).update(no_of_lines_inserted=inserted)
-    return current.lines.filter(action_no=action.action_no).order_by("-line_no").first()  # type: ignore[return-value]
+    added = current.lines.select_related(*LINE_RELATED).filter(action_no=action.action_no)
+    line = added.order_by("-line_no").first()
+    if line is not None:
+        audit_record(
+            operation="segment_line_add",
+            object_type="segment_line",
+            object_key=line_key(current.no, line.line_no),
+            actor=actor,
+            after=audit_values(line, LINE_AUDITED),
+            details={"action_no": action.action_no},
+        )
+    return line  # type: ignore[return-value]
 
 
 def _contact(contact: Contact | str) -> Contact:
@@ -118,10 +131,20 @@ def segment_line_delete(*, actor: Any, line: SegmentLine) -> None:
         action=CriteriaAction.REMOVE_LINE,
         filters={"contact": {"no": line.contact.no}} if line.contact else {},
     )
-    removed = remove_lines(current, current.lines.filter(pk=line.pk), action=action)
+    doomed = current.lines.filter(pk=line.pk)
+    before = [audit_values(row, LINE_AUDITED) for row in doomed.select_related(*LINE_RELATED)]
+    removed = remove_lines(current, doomed, action=action)
     if not removed:
         raise ConflictError(_("The line no longer exists."), code="not_found")
     SegmentCriteriaAction.objects.filter(pk=action.pk).update(no_of_lines_removed=removed)
+    audit_record(
+        operation="segment_line_delete",
+        object_type="segment_line",
+        object_key=line_key(current.no, line.line_no),
+        actor=actor,
+        before=before[0],
+        details={"action_no": action.action_no},
+    )
 
 
 @transaction.atomic
@@ -132,13 +155,15 @@ def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> Seg
     campaign = the header's if set, else the template's); what is given beside it wins. A
     line with a template other than the header's is left alone by later header changes."""
     check_may_segment(actor)
-    lock_segment(line.segment)
+    segment_no = lock_segment(line.segment).no
     try:
-        current = SegmentLine.objects.select_for_update().get(pk=line.pk)
+        locked = SegmentLine.objects.select_for_update(of=("self",))
+        current = locked.select_related(*LINE_RELATED).get(pk=line.pk)
     except SegmentLine.DoesNotExist:
         raise ConflictError(_("The line no longer exists."), code="not_found") from None
     cleaned = clean_segment_values(changes, LINE_FIELDS)
     before = Totals(1, current.cost, current.duration)
+    values = audit_values(current, LINE_AUDITED)
     if "template" in cleaned and current.contact_id is None:
         raise ValidationFailed(
             {"template": [_("Choose a contact before giving the line its own template.")]}
@@ -158,4 +183,12 @@ def segment_line_update(*, actor: Any, line: SegmentLine, **changes: Any) -> Seg
     check_campaign_flags(current)
     current.save()
     totals_change_line(current.segment_id, before, current)  # this line's difference only
+    audit_record(
+        operation="segment_line_update",
+        object_type="segment_line",
+        object_key=line_key(segment_no, current.line_no),
+        actor=actor,
+        before=values,
+        after=audit_values(current, LINE_AUDITED),
+    )
     return current

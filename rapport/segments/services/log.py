@@ -55,11 +55,12 @@ from rapport.segments.models import (
     Segment,
     SegmentLine,
 )
+from rapport.segments.services.auditing import audit_log
 from rapport.segments.services.headers import (
     check_may_segment,
-    lock_segment,
-    segment_create,
-    segment_delete,
+    delete_segment_rows,
+    lock_segment_to_log,
+    new_segment,
 )
 from rapport.segments.services.log_delivery import (
     EFFECTIVE_TYPE_PARAMS,
@@ -69,7 +70,7 @@ from rapport.segments.services.log_delivery import (
     effective_type_sql,
 )
 from rapport.segments.services.log_delivery import deliveries as count_deliveries
-from rapport.segments.services.reuse import segment_reuse_logged_segment
+from rapport.segments.services.reuse import reuse_logged
 from rapport.segments.tasks import enqueue_segment_log
 from rapport.setup.selectors import marketing_setup_get
 
@@ -443,7 +444,7 @@ def _create_follow_up(
         fields["template"] = old.template
         for name in COPIED_SETUP:
             fields[name] = getattr(old, name)
-    follow_up = segment_create(actor=actor, no="", **fields)
+    follow_up = new_segment(actor=actor, no="", **fields)
     if copy_setup and old.template_id is not None:
         Segment.objects.filter(pk=follow_up.pk).update(
             ignore_contact_corres_type=old.ignore_contact_corres_type
@@ -454,9 +455,7 @@ def _create_follow_up(
         entries = InteractionLogEntry.objects.filter(
             _follow_up_filter(outcome, evaluation), logged_segment_entry_no=logged.entry_no
         )
-    segment_reuse_logged_segment(
-        actor=actor, segment=follow_up, logged_segment=logged, entries=entries
-    )
+    reuse_logged(actor, follow_up, logged, entries)
     LoggedSegment.objects.filter(pk=logged.pk).update(follow_up_segment_no=follow_up.no)
     logged.follow_up_segment_no = follow_up.no
     return follow_up
@@ -498,7 +497,7 @@ def segment_log(
     if follow_up:
         _check_options(outcome, follow_up_evaluation)
         _check_follow_up_setup()
-    current = lock_segment(segment)
+    current = lock_segment_to_log(segment)
     lines, count = _check_segment(current)
     deliver = check_deliver(current, deliver)
     campaigns = _campaign_nos(lines)
@@ -522,7 +521,7 @@ def segment_log(
             copy_setup=follow_up_copy_setup,
         )
         result.follow_up_lines = result.follow_up_segment.lines.count()
-    return result
+    return audit_log(actor, current.no, result)  # one entry, whatever the number of lines
 
 
 def _write(
@@ -542,7 +541,7 @@ def _write(
     from rapport.interactions.services.totals import interaction_totals_apply_log
 
     interaction_totals_apply_log(logged.entry_no, 1)  # the statistics' per-day totals
-    segment_delete(actor=actor, segment=segment)
+    delete_segment_rows(segment)
     if deliver:
         from rapport.interactions.services.delivery_hooks import delivery_request
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record
 from rapport.campaigns.models import CampaignEntry
 from rapport.core.errors import ConflictError, ValidationFailed
 from rapport.interactions.models import (
@@ -91,10 +92,24 @@ def _set_canceled(actor: Any, logged_segment: LoggedSegment, canceled: bool) -> 
         if canceled:  # the statistics' totals lose the entries before they are canceled
             interaction_totals_apply_log(current.entry_no, -1)
         LoggedSegment.objects.filter(pk=current.pk).update(canceled=canceled)
-        CampaignEntry.objects.filter(register_no=current.entry_no).update(canceled=canceled)
-        entries.update(canceled=canceled, modified_at=timezone.now())
+        campaign_entries = CampaignEntry.objects.filter(register_no=current.entry_no).update(
+            canceled=canceled
+        )
+        interactions = entries.update(canceled=canceled, modified_at=timezone.now())
         if not canceled:  # and gain them once they count again
             interaction_totals_apply_log(current.entry_no, 1)
+        audit_record(
+            operation="logged_segment_cancel" if canceled else "logged_segment_uncancel",
+            object_type="logged_segment",
+            object_key=str(current.entry_no),
+            actor=actor,
+            before={"canceled": not canceled},
+            after={"canceled": canceled},
+            details={
+                "no_of_interactions": interactions,
+                "no_of_campaign_entries": campaign_entries,
+            },
+        )
     logged_segment.refresh_from_db()
     return logged_segment
 
@@ -155,4 +170,14 @@ def logged_segments_delete_canceled(
         logged_segment_entry_no=None
     )
     LoggedSegment.objects.filter(entry_no__in=numbers, canceled=True).delete()
+    audit_record(
+        operation="logged_segments_delete_canceled",
+        object_type="logged_segment",
+        actor=actor,
+        details={
+            "count": len(numbers),
+            "entry_nos": sorted(numbers),
+            "filters": {"entry_no": entry_no, "segment_no": segment_no},
+        },
+    )
     return len(numbers)

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_created, audit_record
 from rapport.contacts.models import (
     Contact,
 )
@@ -94,6 +95,14 @@ def segment_save_criteria(
         )
         for number, action in enumerate(actions, start=1)
     )
+    audit_created(
+        saved,
+        operation="segment_save_criteria",
+        object_type="saved_criteria",
+        actor=actor,
+        fields=("code", "description"),
+        details={"segment_no": current.no, "no_of_actions": len(actions)},
+    )
     return saved
 
 
@@ -141,7 +150,20 @@ def segment_reuse_criteria(*, actor: Any, segment: Segment, code: str) -> ReuseR
     for saved in criteria.actions.order_by("action_no"):
         results.append(_replay(actor, current, saved))
     segment.no_of_criteria_actions = current.no_of_criteria_actions
-    return ReuseResult(criteria_code=criteria.code, results=results)
+    reused = ReuseResult(criteria_code=criteria.code, results=results)
+    audit_record(
+        operation="segment_reuse_criteria",
+        object_type="segment",
+        object_key=current.no,
+        actor=actor,
+        details={
+            "criteria_code": criteria.code,
+            "action_nos": [result.action_no for result in results],
+            "added": reused.added,
+            "removed": reused.removed,
+        },
+    )
+    return reused
 
 
 def _replay(actor: Any, segment: Segment, saved: SavedSegmentCriteriaAction) -> SelectionResult:
@@ -186,7 +208,7 @@ def _replay(actor: Any, segment: Segment, saved: SavedSegmentCriteriaAction) -> 
                     ]
                 }
             )
-        return _reuse_logged(actor, segment, logged, None)
+        return reuse_logged(actor, segment, logged, None)
     raise ValidationFailed(
         {"code": [_("Saved criteria action %(no)s is unknown.") % {"no": saved.action_no}]}
     )
@@ -215,12 +237,14 @@ def _insert_entry_lines(segment: Segment, contacts: QuerySet[Contact], *, action
     )
 
 
-def _reuse_logged(
+def reuse_logged(
     actor: Any,
     segment: Segment,
     logged: LoggedSegment,
     entries: QuerySet[InteractionLogEntry] | None,
 ) -> SelectionResult:
+    """Add a line per interaction of `logged` (of `entries` when given) to `segment`, locked
+    or new, as one criteria action (`segment_reuse_logged_segment`, the log's follow-up)."""
     if entries is None:
         entries = InteractionLogEntry.objects.all()
     chosen = entries.filter(logged_segment_entry_no=logged.entry_no, contact__isnull=False)
@@ -265,6 +289,17 @@ def segment_reuse_logged_segment(
     (beyond NAV). One INSERT … SELECT."""
     check_actor(actor)
     current = lock_segment(segment)
-    result = _reuse_logged(actor, current, logged_segment, entries)
+    result = reuse_logged(actor, current, logged_segment, entries)
     segment.no_of_criteria_actions = current.no_of_criteria_actions
+    audit_record(
+        operation="segment_reuse_logged_segment",
+        object_type="segment",
+        object_key=current.no,
+        actor=actor,
+        details={
+            "logged_segment_entry_no": logged_segment.entry_no,
+            "action_no": result.action_no,
+            "added": result.added,
+        },
+    )
     return result

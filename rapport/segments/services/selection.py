@@ -33,6 +33,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.audit.services import audit_record
 from rapport.contacts.models import (
     Contact,
 )
@@ -40,6 +41,7 @@ from rapport.core.choices import CorrespondenceType
 from rapport.core.errors import ConflictError
 from rapport.segments.choices import CriteriaAction, HistoryAction
 from rapport.segments.models import Segment, SegmentCriteriaAction, SegmentHistory, SegmentLine
+from rapport.segments.services.auditing import audit_selection
 from rapport.segments.services.filters import (
     clean_filters,
     contacts_with_company,
@@ -175,11 +177,16 @@ def _select(
     **options: Any,
 ) -> SelectionResult:
     """Add, Reduce or Refine (`step`): the actor checked, the filters cleaned, the segment
-    locked, the step run on it; the caller's segment sees the new number of criteria actions."""
+    locked, the step run on it (one audit entry, none for a dry run); the caller's segment sees
+    the new number of criteria actions."""
     check_actor(actor)
     cleaned = clean_filters(filters)
     current = lock_segment(segment)
     result = step(actor=actor, segment=current, filters=cleaned, **options)
+    if not result.dry_run:
+        audit_selection(
+            actor=actor, segment_no=current.no, result=result, filters=cleaned, options=options
+        )
     segment.no_of_criteria_actions = current.no_of_criteria_actions
     return result
 
@@ -508,10 +515,23 @@ def segment_go_back(*, actor: Any, segment: Segment) -> GoBackResult:
     current.no_of_criteria_actions = last.action_no - 1
     Segment.objects.filter(pk=current.pk).update(no_of_criteria_actions=last.action_no - 1)
     segment.no_of_criteria_actions = current.no_of_criteria_actions
-    return GoBackResult(
+    result = GoBackResult(
         action_no=last.action_no,
         action=last.action,
         label=label,
         lines_removed=int(removed),
         lines_restored=restored,
     )
+    audit_record(
+        operation="segment_go_back",
+        object_type="segment",
+        object_key=current.no,
+        actor=actor,
+        details={
+            "action_no": result.action_no,
+            "action": result.action,
+            "lines_removed": result.lines_removed,
+            "lines_restored": result.lines_restored,
+        },
+    )
+    return result

@@ -278,10 +278,10 @@ def test_only_marketing_may_log(world: Any, s1: Segment) -> None:
 def test_an_error_while_writing_rolls_everything_back(
     world: Any, s1: Segment, monkeypatch: Any
 ) -> None:
-    def broken(**kwargs: Any) -> None:
+    def broken(*args: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services_log, "segment_delete", broken)
+    monkeypatch.setattr(services_log, "delete_segment_rows", broken)
     before = snapshot()
     with pytest.raises(RuntimeError):
         services.segment_log(deliver=False, actor=world.mila, segment=s1)
