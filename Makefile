@@ -41,13 +41,14 @@ PYTEST := $(BIN)/pytest
 PYTEST_FLAGS ?= -ra --durations=10
 PYTEST_ARGS ?=
 # The tests without a browser run on 2 processes (pytest-xdist; each has its own test database):
-# on 2 cores that took the PostgreSQL run from about 19 to 13 minutes. The browser tests (one
+# on 2 cores that took the PostgreSQL run from about 19 to 13 minutes. `--dist loadgroup` keeps
+# the tests of one `xdist_group` (those sharing child processes) on one worker. The browser tests (one
 # live_server, Chromium) run serially after them. `make test PYTEST_WORKERS=0` runs all serially.
 PYTEST_WORKERS ?= 2
 ifeq ($(filter-out 0,$(strip $(PYTEST_WORKERS))),)
 XDIST :=
 else
-XDIST := -n $(PYTEST_WORKERS)
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 endif
 # STEP_TIMINGS: where scripts/step.sh appends each step's time (`make test` prints them at the end).
 export STEP_TIMINGS

@@ -216,7 +216,11 @@ def form_pages() -> list[Endpoint]:
 
 
 # Pages that cannot take a form even with an object (downloads): url name -> why.
-NO_FORM: dict[str, str] = {}
+NO_FORM: dict[str, str] = {
+    "segment-log-job-restart": "a button without fields (Start again) on the page of "
+    "a failed background log, which needs a worker's failed task; its answers to unknown, "
+    "foreign, unfinished and gone jobs are tested in rapport/segments/tests/test_log_jobs.py",
+}
 _PARAMETER_NAME = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>")
 
 

@@ -2,10 +2,12 @@
 
 A segment of `services.log.BACKGROUND_THRESHOLD` lines or more is logged by `segment_log_task`
 (queued by `services.segment_log_start`): the same `services.segment_log`, still one
-transaction. The job's status is the task result's
-(queued, running, succeeded, failed); its result is what the synchronous log answers, or the
-refusal (`{"error": {...}}`) when the log was refused by a rule. Intermediate progress is not
-observable: the log is one statement inside one transaction, so the page shows the status.
+transaction. The job's status is the task result's (API.md: queued, running, done, failed);
+its result is what the synchronous log answers, or the refusal (`{"error": {...}}`) when the
+log was refused by a rule. Intermediate progress is not observable: the log is one statement
+inside one transaction, so the page shows the status. A job whose worker stopped (killed: its
+transaction never committed, nothing was logged) is failed by the worker's recovery and says
+so; a failed job can be started again (`services.segment_log_job_restart`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.tasks import TaskResult, TaskResultStatus, default_task_backend, task
+from django.utils.translation import gettext as _
 
 from rapport.core.errors import DomainError
+from rapport.core.jobs import WORKER_STOPPED
 from rapport.segments.models import Segment
 
 JOB_KIND = "segment_log"
@@ -101,15 +105,28 @@ def job_get(job_id: str) -> TaskResult | None:
 STATUS_NAMES = {
     TaskResultStatus.READY: "queued",
     TaskResultStatus.RUNNING: "running",
-    TaskResultStatus.SUCCESSFUL: "succeeded",
+    TaskResultStatus.SUCCESSFUL: "done",
     TaskResultStatus.FAILED: "failed",
 }
 
 
+def _failure(result: TaskResult) -> dict[str, Any]:
+    """The error of a FAILED task result: the worker stopped (recovery), or an error."""
+    stopped = any(error.exception_class_path == WORKER_STOPPED for error in result.errors)
+    if stopped:
+        code = "worker_stopped"
+        message = _("The worker stopped while logging; nothing was logged. Start it again.")
+    else:
+        code = "server_error"
+        message = _("The job failed unexpectedly; nothing was logged.")
+    return {"error": {"code": code, "message": str(message), "fields": {}}}
+
+
 def job_data(result: TaskResult) -> dict[str, Any]:
-    """{"id", "kind", "status", "progress", "result"} (API.md's job). A log refused by a rule
-    is a failed job whose result is the refusal; `progress` is 0 until the job ends, then
-    100."""
+    """{"id", "kind", "status", "progress", "result"} (API.md's job; `status` one of
+    `jobs.JOB_STATUSES`). A log refused by a rule is a failed job whose result is the refusal;
+    a job whose worker stopped or that failed on an error is failed with `{"error": ...}`
+    saying so; `progress` is 0 until the job ends, then 100."""
     status = STATUS_NAMES.get(result.status, "queued")
     value: Any = None
     if result.status == TaskResultStatus.SUCCESSFUL:
@@ -117,13 +134,7 @@ def job_data(result: TaskResult) -> dict[str, Any]:
         if isinstance(value, dict) and "error" in value:
             status = "failed"
     elif result.status == TaskResultStatus.FAILED:
-        value = {
-            "error": {
-                "code": "server_error",
-                "message": "The job failed unexpectedly; nothing was logged.",
-                "fields": {},
-            }
-        }
+        value = _failure(result)
     return {
         "id": str(result.id),
         "kind": JOB_KIND,

@@ -1,4 +1,4 @@
-from rapport.segments.views import languages, lines, log, segments, selection
+from rapport.segments.views import jobs, languages, lines, log, segments, selection
 
 app_name = "segments"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *languages.urlpatterns,
     *selection.urlpatterns,
     *log.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -14,7 +14,9 @@ from rapport.core.errors import ValidationFailed
 class DeliveryJobSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="`delivery-<id>`; poll it at `jobs/<id>/`.")
     kind = serializers.CharField()
-    status = serializers.CharField(help_text="queued, running, succeeded or failed.")
+    status = serializers.ChoiceField(
+        choices=["queued", "running", "done", "failed"], help_text="queued, running, done, failed."
+    )
     progress = serializers.IntegerField(help_text="0-100: the share of messages done.")
     done = serializers.IntegerField(help_text="Messages done (delivered or failed).")
     total = serializers.IntegerField(help_text="Messages in all.")

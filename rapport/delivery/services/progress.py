@@ -61,12 +61,12 @@ def worker_alive() -> bool:
 
 
 def delivery_job_data(delivery: Delivery) -> dict[str, Any]:
-    """The delivery as API.md's job: queued (nothing started), running, succeeded (every
-    message delivered or failed; `result` holds the counts)."""
+    """The delivery as API.md's job: queued (nothing started), running, done (every message
+    delivered or failed; `result` holds the counts)."""
     progress = delivery_progress(delivery)
     total, done = progress["total"], progress["done"]
     if done >= total:
-        status = "succeeded"
+        status = "done"
     elif done or progress["sending"]:
         status = "running"
     else:
@@ -79,7 +79,7 @@ def delivery_job_data(delivery: Delivery) -> dict[str, Any]:
         "done": done,
         "total": total,
         "user_id": delivery.created_by_id,
-        "result": progress if status == "succeeded" else None,
+        "result": progress if status == "done" else None,
     }
 
 

@@ -5,7 +5,9 @@ seconds; a worker is dead when its heartbeat is older than settings.RAPPORT_WORK
    not sent);
 2. `handed_over` messages it claimed → delivered, noted "confirmed by recovery" (the server has
    them; sending again would send twice);
-3. its RUNNING `deliver_task` results → failed ("worker stopped");
+3. its RUNNING task results, whatever the task (a delivery, a segment log) → failed, with the
+   exception class `rapport.core.jobs.WORKER_STOPPED` (the job then says the worker stopped;
+   a segment log wrote nothing, its transaction never committed, and can be started again);
 4. a delivery with queued messages and no queued or running `deliver_task` → one queued again.
 
 A claim by a worker that never wrote a heartbeat (plain `db_worker`) is recovered when its lease
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from rapport.core.jobs import WORKER_STOPPED
 from rapport.delivery.models import MessageState, OutboxMessage, WorkerHeartbeat
 from rapport.delivery.services import states
 from rapport.interactions.choices import DeliveryStatus
@@ -86,7 +89,7 @@ def _recover_messages(alive: set[str], dead: set[str], now: datetime.datetime) -
 
 
 def _database_tasks() -> Any:
-    """The task results of `deliver_task`, when tasks are kept in the database (else None)."""
+    """Every task result, when tasks are kept in the database (else None)."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
@@ -94,10 +97,11 @@ def _database_tasks() -> Any:
 
     if not isinstance(deliver_task.get_backend(), DatabaseBackend):
         return None
-    return DBTaskResult.objects.filter(task_path=deliver_task.module_path)
+    return DBTaskResult.objects.all()
 
 
 def _fail_dead_tasks(tasks: Any, dead: set[str], now: datetime.datetime) -> int:
+    """Fail the RUNNING task results (any task) whose last worker is dead."""
     from django.tasks import TaskResultStatus
 
     stopped = [
@@ -110,7 +114,7 @@ def _fail_dead_tasks(tasks: Any, dead: set[str], now: datetime.datetime) -> int:
     return tasks.filter(pk__in=stopped, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
-        exception_class_path="rapport.delivery.services.recovery.WorkerStopped",
+        exception_class_path=WORKER_STOPPED,
         traceback="The worker stopped (no heartbeat) while the task was running.",
     )
 
@@ -119,7 +123,9 @@ def _requeue_tasks(tasks: Any) -> int:
     from django.tasks import TaskResultStatus
 
     from rapport.delivery.services.queue import enqueue_delivery
+    from rapport.delivery.tasks import deliver_task
 
+    tasks = tasks.filter(task_path=deliver_task.module_path)
     active = {
         (args_kwargs.get("kwargs") or {}).get("delivery_id")
         for args_kwargs in tasks.filter(

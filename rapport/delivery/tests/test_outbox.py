@@ -128,7 +128,7 @@ def test_lookups_and_the_job_source(world: Any) -> None:
     }
     OutboxMessage.objects.filter(delivery=delivery).update(state="delivered")
     job = job_find(f"delivery-{delivery.pk}")
-    assert (job["status"], job["progress"], job["done"]) == ("succeeded", 100, 2)
+    assert (job["status"], job["progress"], job["done"]) == ("done", 100, 2)
     assert job["result"]["delivered"] == 2
     assert job_find("delivery-x") is None
     assert job_find(f"delivery-{single.pk + 100}") is None

@@ -77,7 +77,7 @@ class LogResultSerializer(serializers.Serializer):
 class JobSerializer(serializers.Serializer):
     id = serializers.CharField()
     kind = serializers.CharField()
-    status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
+    status = serializers.ChoiceField(choices=list(jobs.JOB_STATUSES))
     progress = serializers.IntegerField(
         help_text="0-100: for a segment log 0 until the job ends, then 100; for a delivery the "
         "share of messages done."
@@ -159,7 +159,7 @@ class SegmentLogView(NoticesMixin, APIView):
         serializer.is_valid(raise_exception=True)
         options = dict(serializer.validated_data)
         started = services.segment_log_start(
-            actor=request.user, segment=selectors.segment_get(no), **options
+            actor=request.user, segment=services.segment_to_log(no), **options
         )
         if started.job is not None:
             return Response(_job_body(started.job), status=status.HTTP_202_ACCEPTED)
@@ -172,7 +172,7 @@ class JobDetailView(APIView):
     @extend_schema(responses=JobResponseSerializer)
     def get(self, request: Request, id: str) -> Response:
         """A background job (a segment being logged, a delivery): `status` queued, running,
-        succeeded or failed; `progress`; for a delivery `done` of `total` messages; `result`
+        done or failed; `progress`; for a delivery `done` of `total` messages; `result`
         what the job answers (or `{"error": ...}` when it was refused)."""
         job = jobs.job_find(id)
         if job is None or (
@@ -181,6 +181,22 @@ class JobDetailView(APIView):
         ):
             raise NotFoundError(_("There is no job %(id)s.") % {"id": str(id)[:64]})
         return Response(_job_response(job))
+
+
+@extend_schema(parameters=[JOB_ID])
+class JobRestartView(APIView):
+    write_capability = permissions.MARKETING
+
+    @extend_schema(request=None, responses={202: JobResponseSerializer})
+    def post(self, request: Request, id: str) -> Response:
+        """Start a failed segment log again: 202 with the new job (same options, as you); the
+        old job stays failed. 409 when the job has not failed, when its segment no longer
+        exists (it may have been logged) or is being logged by another job."""
+        job = tasks.job_get(id)
+        if job is None:
+            raise NotFoundError(_("There is no job %(id)s.") % {"id": str(id)[:64]})
+        new = services.segment_log_job_restart(actor=request.user, job_id=str(job.id))
+        return Response(_job_body(new), status=status.HTTP_202_ACCEPTED)
 
 
 class LoggedSegmentListView(generics.ListAPIView):
@@ -285,6 +301,7 @@ class LoggedSegmentDeleteCanceledView(NoticesMixin, APIView):
 urlpatterns = [
     path("segments/<str:no>/log/", SegmentLogView.as_view(), name="segment-log"),
     path("jobs/<str:id>/", JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<str:id>/restart/", JobRestartView.as_view(), name="job-restart"),
     path("logged-segments/", LoggedSegmentListView.as_view(), name="logged-segment-list"),
     path(
         "logged-segments/delete-canceled/",

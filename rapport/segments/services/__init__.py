@@ -15,6 +15,7 @@ refused. Who may do what: the administrator and marketing roles (capability MARK
 - `log`: log a segment (now or in the background: `segment_log_start`), the follow-up segment;
   `log_delivery`: each logged line's attachment and the Deliver option.
 - `logged`: the logged segments, cancel and un-cancel, delete the canceled ones.
+- `jobs`: start a failed background log again.
 
 The modules import one another downward in that order; callers import from here.
 """
@@ -34,8 +35,10 @@ from rapport.segments.services.headers import (
     lock_segment,
     segment_create,
     segment_delete,
+    segment_to_log,
     segment_update,
 )
+from rapport.segments.services.jobs import segment_log_job_restart
 from rapport.segments.services.language_rows import (
     ResolvedAttachment,
     line_attachment_resolved,
@@ -142,6 +145,7 @@ __all__ = [
     "segment_line_delete",
     "segment_line_update",
     "segment_log",
+    "segment_log_job_restart",
     "segment_log_runs_in_background",
     "segment_log_start",
     "segment_reduce_contacts",
@@ -149,6 +153,7 @@ __all__ = [
     "segment_reuse_criteria",
     "segment_reuse_logged_segment",
     "segment_save_criteria",
+    "segment_to_log",
     "segment_update",
     "start_criteria_action",
 ]

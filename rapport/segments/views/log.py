@@ -1,6 +1,6 @@
 """Logging a segment (reference 2.5) and the logged segments (2.6): the Log request page (with
-the dry-run check shown first), the background job page of a big segment, the result page, the
-Logged segments list and card (Cancel/Uncancel), and Delete canceled logged segments."""
+the dry-run check shown first; a big segment goes on to its job page, `jobs.py`), the result
+page, the Logged segments list and card (Cancel/Uncancel), and Delete canceled logged segments."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ from rapport.core.views import (
     add_domain_error,
 )
 from rapport.interactions.choices import Evaluation
-from rapport.segments import services, tasks
+from rapport.segments import services
 from rapport.segments.choices import FollowUpOutcome
 from rapport.segments.models import LoggedSegment, Segment
 from rapport.segments.views.base import WRITE, SegmentWriteMixin
@@ -205,40 +204,6 @@ class SegmentLogView(SegmentWriteMixin, ServiceFormView):
         return HttpResponseRedirect(
             reverse("segments:segment-log-result", args=[result.logged_segment.entry_no])
         )
-
-
-class SegmentLogJobView(CapabilityRequiredMixin, generic.TemplateView):
-    """A big segment being logged in the background: the page polls itself (htmx) until the
-    job ends, then goes to the result page (or shows the refusal)."""
-
-    template_name = "segments/log/job.html"
-    write_capability = WRITE
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        job = tasks.job_get(kwargs["job_id"])
-        if job is None or job.kwargs.get("user_id") != request.user.pk:
-            raise Http404(_("There is no such job."))
-        data = tasks.job_data(job)
-        result = data["result"] if isinstance(data["result"], dict) else {}
-        if data["status"] == "succeeded":
-            target = reverse(
-                "segments:segment-log-result", args=[result["logged_segment_entry_no"]]
-            )
-            if getattr(request, "htmx", False):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
-            return HttpResponseRedirect(target)
-        context = self.get_context_data(
-            job=data,
-            error=(result.get("error") or {}).get("message", ""),
-            title=_("Logging segment %(no)s") % {"no": data["segment_no"]},
-            segment_url=_segment_url(data["segment_no"]),
-        )
-        template = self.template_name
-        if getattr(request, "htmx", False):
-            template = f"{template}#status"
-        return render(request, template, context)
 
 
 class SegmentLogResultView(CapabilityRequiredMixin, generic.TemplateView):
@@ -504,11 +469,6 @@ class LoggedSegmentsDeleteCanceledView(CapabilityRequiredMixin, generic.Template
 
 urlpatterns: list[URLPattern] = [
     path("segments/<str:no>/log/", SegmentLogView.as_view(), name="segment-log"),
-    path(
-        "logged-segments/jobs/<str:job_id>/",
-        SegmentLogJobView.as_view(),
-        name="segment-log-job",
-    ),
     path("logged-segments/", LoggedSegmentListView.as_view(), name="logged-segment-list"),
     path(
         "logged-segments/delete-canceled/",
