@@ -51,7 +51,7 @@ def _set_up() -> tuple[str, list[str]]:
     from rapport.core.services import user_create
     from rapport.interactions import services
 
-    user = user_create(username=USERNAME, role="marketing", password="Bench-api-pw-2026")
+    user = user_create(username=USERNAME, role="marketing", password="Kettle-Orbit-7391")
     salesperson_create(code="BAPI", name="Bench API", user=user)
     group = services.interaction_group_create(code="BPHONE", description="Bench phone calls")
     services.interaction_template_create(

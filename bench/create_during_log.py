@@ -62,7 +62,7 @@ def _set_up(lines: int) -> tuple[str, list[str], str]:
     logger = data.bench_user()
     data.segment_with_lines(SEGMENT_NO, "BL", lines, logger)
     say(f"segment {SEGMENT_NO} with {lines:,} lines in {time.perf_counter() - started:.1f} s")
-    user = user_create(username=USERNAME, role="marketing", password="Bench-during-pw-2026")
+    user = user_create(username=USERNAME, role="marketing", password="Kettle-Orbit-7391")
     salesperson_create(code="BDUR", name="Bench during", user=user)
     group = services.interaction_group_create(code="BDPHONE", description="Bench phone calls")
     campaign = campaign_create(no="BDURCP", description="Bench campaign during the log")
