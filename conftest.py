@@ -173,6 +173,17 @@ def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request by a Dutch user activates Dutch in the test's own thread
+    (`UserLanguageMiddleware`), where it stays: the next test starts in the default language
+    again, so what it asserts in English does not depend on the order the tests ran in."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     """A transactional test (live_server, `transaction=True`) starts on a database that the
     previous one flushed, which also removed the countries and languages the migrations load:
