@@ -17,7 +17,13 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from rapport.audit.services import audit_created, audit_deleted, audit_updated, audit_values
+from rapport.audit.services import (
+    audit_changes,
+    audit_created,
+    audit_deleted,
+    audit_updated,
+    audit_values,
+)
 from rapport.contacts import selectors as contact_selectors
 from rapport.core import permissions
 from rapport.core.errors import (
@@ -361,7 +367,10 @@ def segment_update(
 
 
 def _audit_update(actor: Any, before: dict[str, Any], segment: Segment, lines_changed: int) -> None:
-    """The header change's entry: its values before and after, the lines it changed."""
+    """The header change's entry: its values before and after, the lines it changed; none when
+    the save changed nothing (as every other update)."""
+    if not lines_changed and not audit_changes(before, audit_values(segment, before.keys())):
+        return
     audit_updated(
         before,
         segment,

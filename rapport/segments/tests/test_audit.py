@@ -586,3 +586,15 @@ def test_a_log_with_attachments_and_deliver_still_writes_one_entry(
         campaign_nos=["CP1"],
     )
     assert sum(result.deliveries.values()) > 0
+
+
+def test_a_header_save_that_changes_nothing_writes_no_entry(world: Any, s1: Segment) -> None:
+    """As every other update: an entry records a change; saving the same values is none."""
+    same = {"description": s1.description, "apply_to_lines": False}
+    before = audit_count()
+    services.segment_update(actor=world.mila, segment=s1, **same)
+    assert audit_count() == before
+    services.segment_update(
+        actor=world.mila, segment=s1, description="Changed", apply_to_lines=False
+    )
+    assert audit_count() == before + 1

@@ -159,7 +159,10 @@ def read_archive(path: Path, workdir: Path) -> VerifiedBackup:
         with tarfile.open(path, mode="r:*") as tar:
             return _read_members(path, tar, workdir)
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
-        raise damaged(path, _("it cannot be read: %(error)s") % {"error": error}) from error
+        # The archive library's own words (per compression method) would puzzle a user.
+        raise damaged(
+            path, _("it cannot be read as a .tar.gz archive: it is cut short or another file")
+        ) from error
 
 
 def _read_manifest(path: Path, tar: tarfile.TarFile) -> tuple[dict[str, Any], tarfile.TarInfo]:
