@@ -6,7 +6,7 @@
 #   make test           install + lint + the whole suite on SQLite (browser tests included, in
 #                       Chromium) + the whole suite again on a throw-away PostgreSQL (no browser)
 #   make test-sqlite    the whole suite on SQLite: without browser on 2 processes, then the
-#                       browser tests
+#                       browser tests (also on 2 processes)
 #   make test-postgres  the whole suite on a throw-away PostgreSQL server, browser tests excluded
 #   make test-browser   only the browser tests (Playwright driving /usr/bin/chromium), on SQLite
 #   make lint           ruff check, ruff format --check, mypy, the apps' dependency order
@@ -42,8 +42,7 @@ PYTEST_FLAGS ?= -ra --durations=10
 PYTEST_ARGS ?=
 # The tests run on 2 processes (pytest-xdist; each has its own test database): on 2 cores that
 # took the PostgreSQL run from about 19 to 13 minutes. The browser tests run after the others,
-# serially: on 2 processes they took 2m55s instead of 3m47s, but the in-place line edit's total
-# (test_segment_lines_browser) missed its 5 s wait once under that load.
+# also on 2 processes (each with its own live server and Chromium: 3m47s -> 2m55s for 51 tests).
 # `--dist loadgroup` keeps the tests of one `xdist_group` (those sharing child processes) on one
 # worker. `make test PYTEST_WORKERS=0` runs everything serially.
 PYTEST_WORKERS ?= 2
@@ -142,7 +141,7 @@ test-sqlite: install chromium
 	@$(STEP) "pytest on SQLite (without browser)" scripts/pytest-selected.sh \
 		env -u DATABASE_URL $(PYTEST) -m "not browser" $(XDIST) $(PYTEST_FLAGS) $(PYTEST_ARGS)
 	@$(STEP) "pytest on SQLite (browser tests)" scripts/pytest-selected.sh \
-		env -u DATABASE_URL $(PYTEST) -m browser $(PYTEST_FLAGS) $(PYTEST_ARGS)
+		env -u DATABASE_URL $(PYTEST) -m browser $(XDIST) $(PYTEST_FLAGS) $(PYTEST_ARGS)
 
 test-postgres: install
 	@$(STEP) "pytest on PostgreSQL (browser tests excluded)" \

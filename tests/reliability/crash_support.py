@@ -119,8 +119,13 @@ class Database:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def wal_size(self) -> int:
+        """SQLite: the WAL's size, 0 while there is none. SQLite deletes the file when the
+        last connection closes, which can fall between a check and a stat, so one call."""
         wal = self.sqlite_path.with_name(self.sqlite_path.name + "-wal")
-        return wal.stat().st_size if wal.exists() else 0
+        try:
+            return wal.stat().st_size
+        except FileNotFoundError:
+            return 0
 
     def inserting(self, application: str) -> str:
         """PostgreSQL: the statement of `application`'s session while it is writing the log's
