@@ -157,6 +157,31 @@ def audit_created(
     )
 
 
+def audit_change(
+    *,
+    operation: str,
+    object_type: str,
+    object_key: Any,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    actor: Any = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry | None:
+    """The entry of a change from `before` to `after` (`audit_values` snapshots); none when no
+    value differs: a save that changed nothing is not an operation on the data."""
+    if not audit_changes(before, after):
+        return None
+    return audit_record(
+        operation=operation,
+        object_type=object_type,
+        object_key=str(object_key),
+        actor=actor,
+        before=before,
+        after=after,
+        details=details,
+    )
+
+
 def audit_updated(
     before: Mapping[str, Any],
     instance: models.Model,
@@ -165,10 +190,10 @@ def audit_updated(
     object_type: str,
     actor: Any = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """The entry of a record that changed: `before` is `audit_values(instance)` taken before
-    the change; the same fields are read again now."""
-    return audit_record(
+    the change; the same fields are read again now. None when no value differs."""
+    return audit_change(
         operation=operation,
         object_type=object_type,
         object_key=object_key(instance),

@@ -353,3 +353,15 @@ def test_an_api_questionnaire_with_answers_is_one_operation_written_whole_or_not
         "before": None,
         "after": [{"line_no": 10000, "answer": "Small"}],
     }
+
+
+def test_a_save_that_changes_nothing_writes_no_entry() -> None:
+    salesperson = services.salesperson_create(code="JO", name="Jo")
+    count = audit_count()
+    services.salesperson_update(salesperson=salesperson, name="Jo")
+    assert audit_count() == count
+    services.salesperson_update(salesperson=salesperson, name="Jo Smit")
+    assert audited("salesperson_update", object_key="JO").changes == {
+        "name": {"before": "Jo", "after": "Jo Smit"}
+    }
+    assert audit_count() == count + 1

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from rapport.audit.services import audit_record
+from rapport.audit.services import audit_change, audit_record
 from rapport.core.cleaners import clean_date, clean_text
 from rapport.core.errors import ErrorCollector
 from rapport.interactions.models import (
@@ -131,7 +131,7 @@ def interaction_update_comment(
         line.date = new_date or line.date
     errors.raise_if_any()
     line.save()
-    trail.audit_change(
+    audit_change(
         operation="interaction_update_comment",
         object_type=trail.COMMENT,
         object_key=trail.comment_key(current.entry_no, line.line_no),

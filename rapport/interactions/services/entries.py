@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.attachments.models import Attachment
-from rapport.audit.services import audit_record
+from rapport.audit.services import audit_change, audit_record
 from rapport.campaigns.models import CampaignEntry
 from rapport.contacts.models import Contact, ContactType
 from rapport.core.cleaners import clean_choice
@@ -183,7 +183,7 @@ def interaction_evaluate(
     current.evaluation = value
     current.modified_at = timezone.now()
     current.save(update_fields=["evaluation", "modified_at"])
-    trail.audit_change(
+    audit_change(
         operation="interaction_evaluate",
         object_type=trail.INTERACTION,
         object_key=current.entry_no,

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
-from rapport.audit.services import audit_created, audit_deleted, audit_values
+from rapport.audit.services import audit_change, audit_created, audit_deleted, audit_values
 from rapport.campaigns.models import Campaign
 from rapport.contacts.models import Language
 from rapport.core.choices import CorrespondenceType
@@ -281,7 +281,7 @@ def interaction_group_update(
         group.description = clean_description(description, errors)
     errors.raise_if_any()
     group.save(update_fields=["description"])
-    trail.audit_change(
+    audit_change(
         operation="interaction_group_update",
         object_type=trail.GROUP,
         object_key=group.code,
@@ -498,7 +498,7 @@ def interaction_template_update(
     before = audit_values(current)  # its relations were read for `stored`
     values = _clean_template_values(given, stored, errors)
     added = _save_template(current, values, errors)
-    trail.audit_change(
+    audit_change(
         operation="interaction_template_update",
         object_type=trail.TEMPLATE,
         object_key=current.code,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from rapport.attachments.choices import AttachmentKind
 from rapport.attachments.models import Attachment
 from rapport.attachments.services import attachment_copy, attachment_create, attachment_release
-from rapport.audit.services import audit_deleted, audit_record, audit_values
+from rapport.audit.services import audit_change, audit_deleted, audit_record, audit_values
 from rapport.contacts.models import Language
 from rapport.core.errors import ConflictError, ErrorCollector, NotFoundError
 from rapport.core.notices import notice_warning
@@ -105,7 +105,7 @@ def _audit_row_update(
     """The entry of a changed language row (`followed`: the template's default language
     followed the row to its new language)."""
     row.template = template
-    trail.audit_change(
+    audit_change(
         operation="interaction_template_language_update",
         object_type=trail.TEMPLATE_LANGUAGE,
         object_key=_key(row),

@@ -9,11 +9,9 @@ that changed no value) writes none.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from rapport.audit.models import AuditEntry
-from rapport.audit.services import audit_changes, audit_record, audit_values
+from rapport.audit.services import audit_values
 from rapport.interactions.models import InteractionLogEntry
 from rapport.interactions.services.values import VALUE_FIELDS
 
@@ -41,27 +39,3 @@ def comment_key(entry_no: int, line_no: int) -> str:
 def language_key(template_code: str, language_code: str) -> str:
     """A template language row's key: "<template code>:<language code>"."""
     return f"{template_code}:{language_code}"
-
-
-def audit_change(
-    *,
-    operation: str,
-    object_type: str,
-    object_key: Any,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    actor: Any = None,
-    details: Mapping[str, Any] | None = None,
-) -> AuditEntry | None:
-    """The entry of a change from `before` to `after`; none when no value differs."""
-    if not audit_changes(before, after):
-        return None
-    return audit_record(
-        operation=operation,
-        object_type=object_type,
-        object_key=str(object_key),
-        actor=actor,
-        before=before,
-        after=after,
-        details=details,
-    )

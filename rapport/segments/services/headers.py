@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.audit.services import (
-    audit_changes,
     audit_created,
     audit_deleted,
     audit_updated,
@@ -369,8 +368,6 @@ def segment_update(
 def _audit_update(actor: Any, before: dict[str, Any], segment: Segment, lines_changed: int) -> None:
     """The header change's entry: its values before and after, the lines it changed; none when
     the save changed nothing (as every other update)."""
-    if not lines_changed and not audit_changes(before, audit_values(segment, before.keys())):
-        return
     audit_updated(
         before,
         segment,
