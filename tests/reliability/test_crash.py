@@ -22,21 +22,26 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from rapport.core.testing_processes import (
+    WORKER_ARGS,
+    DatabaseCopies,
+    migrated_copies,
+    run_module,
+    start_rapport,
+    stop,
+    wait_until,
+)
 from tests.reliability.crash_support import SEGMENT_NO, USER, Database
 
-ROOT = Path(__file__).resolve().parents[2]
 LINES = int(os.environ.get("RAPPORT_CRASH_LINES", "10000"))
 SPILLED = 512 * 1024
 STOPPED_MESSAGE = "The worker stopped while logging; nothing was logged. Start it again."
@@ -54,81 +59,21 @@ LOGGED_TABLES = (
 """The tables a log that went through changes (the rest must stay as they were)."""
 
 
-def _pg_execute(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _run(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def wait_until(condition: Callable[[], Any], timeout: float, step: float = 0.005) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout} s")
-        time.sleep(step)
-    return found
-
-
 class Prepared:
-    """The filled template database and the id of its queued background log."""
+    """The filled source database (copied per test) and the id of its queued background log."""
 
-    def __init__(self, copy: Callable[[Path], dict[str, str]], job_id: str) -> None:
-        self.copy = copy
+    def __init__(self, copies: DatabaseCopies, job_id: str) -> None:
+        self.copies = copies
         self.job_id = job_id
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
-    url = os.environ.get("DATABASE_URL", "")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", RAPPORT_WORKER_DEAD_AFTER="3", DEBUG="false"
-    )
-    made: list[str] = []
-    if url.startswith("postgres"):
-        template = f"rapport_crash_tpl_{secrets.token_hex(4)}"
-        _pg_execute(url, f'CREATE DATABASE "{template}"')
-        made.append(template)
-        source = {**env, "DATABASE_URL": _with_db(url, template)}
-
-        def copy(tmp: Path) -> dict[str, str]:
-            name = f"rapport_crash_{secrets.token_hex(4)}"
-            _pg_execute(url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            made.append(name)
-            return {**env, "RAPPORT_DATA_DIR": str(tmp), "DATABASE_URL": _with_db(url, name)}
-    else:
-        folder = tmp_path_factory.mktemp("crash-db")
-        source = {**env, "RAPPORT_DATA_DIR": str(folder)}
-
-        def copy(tmp: Path) -> dict[str, str]:
-            target = tmp / "data"
-            shutil.copytree(folder, target)
-            return {**env, "RAPPORT_DATA_DIR": str(target)}
-
-    _run(source, "rapport.cli", "migrate", "-v0")
-    job_id = _run(source, "tests.reliability.crash_support", "prepare", str(LINES)).strip()
-    yield Prepared(copy, job_id)
-    for name in reversed(made):
-        _pg_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_copies("rapport_crash", tmp_path_factory.mktemp("crash-db")) as copies:
+        job_id = run_module(
+            copies.source_env, "tests.reliability.crash_support", "prepare", str(LINES)
+        ).strip()
+        yield Prepared(copies, job_id)
 
 
 class CrashDatabase(Database):
@@ -141,30 +86,12 @@ class CrashDatabase(Database):
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = (self.tmp / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "rapport.cli", *args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_rapport(self.env, self.tmp / f"{name}.log", *args)
         self.processes.append(process)
         return process
 
     def worker(self, worker_id: str) -> subprocess.Popen[bytes]:
-        return self.start(
-            worker_id,
-            "worker",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0.1",
-            "--recover-interval",
-            "1",
-            "--worker-id",
-            worker_id,
-        )
+        return self.start(worker_id, *WORKER_ARGS, "--worker-id", worker_id)
 
     def output(self, name: str) -> str:
         return (self.tmp / f"{name}.log").read_text(errors="replace")
@@ -179,7 +106,7 @@ class CrashDatabase(Database):
                 assert process.poll() is None, "the process ended before the kill"
                 return self.inserting(self.application)
 
-            statement = wait_until(inserting, 240)
+            statement = wait_until(inserting, 240, step=0.005)
             at_kill = {"statement": statement[:60]}
         else:
 
@@ -187,7 +114,7 @@ class CrashDatabase(Database):
                 assert process.poll() is None, "the process ended before the kill"
                 return self.wal_size() >= SPILLED and self.write_locked()
 
-            wait_until(spilled, 240)
+            wait_until(spilled, 240, step=0.005)
             at_kill = {"wal_bytes": self.wal_size()}
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
@@ -200,13 +127,7 @@ class CrashDatabase(Database):
 
     def stop_all(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
 
     def unchanged_since(self, before: dict[str, tuple[int, str]]) -> None:
         after = self.digest()
@@ -226,7 +147,7 @@ class CrashDatabase(Database):
 
 @pytest.fixture
 def crash_db(prepared: Prepared, tmp_path: Path) -> Iterator[CrashDatabase]:
-    database = CrashDatabase(prepared.copy(tmp_path), tmp_path)
+    database = CrashDatabase(prepared.copies.copy(tmp_path), tmp_path)
     if not database.postgres:
         database.checkpoint()
     try:
@@ -262,7 +183,7 @@ def test_a_worker_killed_mid_log_fails_the_job_and_it_starts_again_once(
     # … which says so, and is started again; the second worker logs it, once
     old, new = (
         json.loads(line)
-        for line in _run(
+        for line in run_module(
             crash_db.env, "tests.reliability.crash_support", "restart", prepared.job_id
         ).splitlines()
     )

@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import datetime
 import os
-import secrets
-import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from rapport.core.testing_processes import (
+    DatabaseCopies,
+    migrated_copies,
+    run_module,
+    start_worker,
+    stop,
+    wait_until,
+)
 from rapport.delivery.models import OutboxMessage, WorkerHeartbeat
 from rapport.delivery.services import claim_batch, delivery_recover, delivery_requested
 from rapport.delivery.services.recovery import heartbeat
@@ -35,7 +39,6 @@ from rapport.delivery.tests.smtp_server import SmtpServer, smtp_mailer, smtp_ser
 from rapport.interactions.models import InteractionLogEntry
 
 __all__ = ["smtp_mailer", "smtp_server"]
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -125,36 +128,14 @@ def test_worker_command_beats_recovers_and_runs_tasks(
 # Subprocess workers on a database of their own
 
 
-def _pg_execute(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 class WorkerDatabase:
-    """A migrated database of its own for subprocesses (copied from the module's template)."""
+    """A copy of the module's migrated database, for subprocesses."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
 
     def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
+        return run_module(self.env, *args, timeout=120)
 
     def prepare(self, count: int, extra_tasks: int = 0) -> None:
         self.run("rapport.delivery.tests.worker_setup", "prepare", str(count), str(extra_tasks))
@@ -186,99 +167,21 @@ class WorkerDatabase:
         }
 
     def worker(self, worker_id: str, log: Path) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rapport.cli",
-                "worker",
-                "--no-startup-delay",
-                "--no-reload",
-                "--interval",
-                "0.1",
-                "--recover-interval",
-                "1",
-                "--worker-id",
-                worker_id,
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", RAPPORT_WORKER_DEAD_AFTER="3", DEBUG="false"
-    )
-    return env
+        return start_worker(self.env, log, worker_id)
 
 
 @pytest.fixture(scope="module")
-def migrated(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[Path], dict[str, str]]]:
-    """Migrates one database per module; yields a function making a fresh copy (a folder for
-    SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) and returning the subprocess env."""
-    url = os.environ.get("DATABASE_URL", "")
-    env = _base_env()
-    made: list[str] = []
-    if url.startswith("postgres"):
-        template = f"rapport_worker_tpl_{secrets.token_hex(4)}"
-        _pg_execute(url, f'CREATE DATABASE "{template}"')
-        made.append(template)
-        WorkerDatabase({**env, "DATABASE_URL": _with_db(url, template)}).run(
-            "rapport.cli", "migrate", "-v0"
-        )
-
-        def copy(tmp: Path) -> dict[str, str]:
-            name = f"rapport_worker_{secrets.token_hex(4)}"
-            _pg_execute(url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            made.append(name)
-            return {**env, "RAPPORT_DATA_DIR": str(tmp), "DATABASE_URL": _with_db(url, name)}
-    else:
-        source = tmp_path_factory.mktemp("worker-db")
-        WorkerDatabase({**env, "RAPPORT_DATA_DIR": str(source)}).run(
-            "rapport.cli", "migrate", "-v0"
-        )
-
-        def copy(tmp: Path) -> dict[str, str]:
-            target = tmp / "data"
-            shutil.copytree(source, target)
-            return {**env, "RAPPORT_DATA_DIR": str(target)}
-
-    yield copy
-    for name in reversed(made):
-        _pg_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseCopies]:
+    """One migrated database per module; each test works on a fresh copy."""
+    with migrated_copies("rapport_worker", tmp_path_factory.mktemp("worker-db")) as copies:
+        yield copies
 
 
 @pytest.fixture
-def worker_db(
-    migrated: Callable[[Path], dict[str, str]], tmp_path: Path, smtp_server: SmtpServer
-) -> WorkerDatabase:
-    env = migrated(tmp_path)
+def worker_db(migrated: DatabaseCopies, tmp_path: Path, smtp_server: SmtpServer) -> WorkerDatabase:
+    env = migrated.copy(tmp_path)
     env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_server.port))
     return WorkerDatabase(env)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.01) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout} s")
-        time.sleep(step)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _all_delivered(worker_db: WorkerDatabase, total: int) -> dict[str, Any]:
@@ -303,7 +206,7 @@ def test_two_workers_never_send_a_message_twice(
         states = _all_delivered(worker_db, 1500)
     finally:
         for worker in workers:
-            _stop(worker)
+            stop(worker)
     assert len(smtp_server.ids) == 1500
     assert set(smtp_server.ids.values()) == {1}
     assert states["entries"] == {"delivered": 1500}
@@ -322,7 +225,7 @@ def test_a_worker_killed_mid_delivery_resumes_and_sends_each_message_once(
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:
-        _stop(first)
+        stop(first)
     at_kill = len(smtp_server.messages)
     killed = time.monotonic()
     assert 300 <= at_kill < 2000
@@ -332,7 +235,7 @@ def test_a_worker_killed_mid_delivery_resumes_and_sends_each_message_once(
         received = time.monotonic()
         states = _all_delivered(worker_db, 2000)
     finally:
-        _stop(second)
+        stop(second)
     assert len(smtp_server.ids) == 2000
     assert set(smtp_server.ids.values()) == {1}
     assert states["entries"] == {"delivered": 2000}
