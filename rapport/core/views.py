@@ -140,6 +140,14 @@ class ObjectListView(generic.ListView):
             return requested
         return self.default_sort
 
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Any, Any, Any, bool]:
+        """The requested page; a page number that is not one shows the first page and one past
+        the end the last (a link kept from a longer list still opens), "last" the last."""
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if requested == "last" else requested)
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
