@@ -195,4 +195,3 @@ def test_an_explicit_actor_wins(admin_user: Any, marketing_user: Any) -> None:
 def test_outside_any_request_command_or_job_the_system_acts(db: Any) -> None:
     entry = audit_record(operation="x_update", object_type="x")
     assert (entry.user_id, entry.username, entry.source) == (None, "", Source.SYSTEM)
-
