@@ -224,10 +224,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rapport.core.api.permissions.RolePermission"],
-    # The browsable API's pages get their own Content-Security-Policy (core/api/renderers.py).
+    # The browsable API runs under the site's Content-Security-Policy: templates/rest_framework/
+    # overrides the DRF templates that carry inline styles.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rapport.core.api.renderers.BrowsableAPIRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "rapport.core.api.parsers.JSONParser",

@@ -76,3 +76,18 @@ def test_the_api_docs_work_under_the_policy(page: Page, admin_user: Any, login: 
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Rapport API")
     expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/me/")
+
+
+def test_the_browsable_api_works_under_the_policy(page: Page, admin_user: Any, login: Any) -> None:
+    # DRF's pages with Bootstrap's scripts: the Filters dialog opens, its search box and the
+    # current ordering keep the look of DRF's style attributes (now classes), nothing refused.
+    login(page, admin_user)
+    page.goto("/api/v1/campaigns/?ordering=no")
+    expect(page.locator(".response-info")).to_contain_text('"count"')
+    button = page.get_by_role("button", name="Filters")
+    expect(button).to_have_css("float", "right")
+    button.click()
+    dialog = page.locator("#filtersModal")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("input.drf-search")).to_have_css("width", "350px")
+    expect(dialog.locator(".glyphicon-ok")).to_have_css("float", "right")
