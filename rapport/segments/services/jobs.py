@@ -17,6 +17,7 @@ from django.db import transaction
 from django.tasks import TaskResult, TaskResultStatus
 from django.utils.translation import gettext as _
 
+from rapport.audit.services import audit_record
 from rapport.core.errors import ConflictError, NotFoundError
 from rapport.segments.models import Segment
 from rapport.segments.services.headers import check_may_segment, lock_segment
@@ -58,7 +59,8 @@ def segment_log_job_restart(*, actor: Any, job_id: str) -> TaskResult:
     """Queue the failed segment-log job `job_id` again as `actor` (marketing role): a new job,
     with the old one's options, that `rapport worker` runs. NotFoundError when there is no
     such job; ConflictError (409) when it has not failed, when its segment no longer exists (it
-    may have been logged), or when the segment is being logged by another job."""
+    may have been logged), or when the segment is being logged by another job. The restart is
+    audited (the log it runs is too, as `segment_log`)."""
     check_may_segment(actor)
     old = job_get(job_id)
     if old is None:
@@ -91,4 +93,12 @@ def segment_log_job_restart(*, actor: Any, job_id: str) -> TaskResult:
                 code="already_running",
             )
         options = {key: old.kwargs[key] for key in RESTARTED_OPTIONS if key in old.kwargs}
-        return segment_log_task.enqueue(segment_no=segment_no, user_id=actor.pk, **options)
+        new = segment_log_task.enqueue(segment_no=segment_no, user_id=actor.pk, **options)
+        audit_record(
+            operation="segment_log_job_restart",
+            object_type="segment",
+            object_key=segment_no,
+            actor=actor,
+            details={"failed_job": str(data["id"]), "job": str(new.id), **options},
+        )
+        return new

@@ -15,6 +15,8 @@ import pytest
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from rapport.audit.models import AuditEntry
+from rapport.audit.testing import audited
 from rapport.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from rapport.core.jobs import JOB_STATUSES, WORKER_STOPPED
 from rapport.interactions.models import InteractionLogEntry
@@ -120,6 +122,15 @@ def test_restart_queues_the_same_log_again_and_logs_once(
     }
     assert _job(str(new.id))["status"] == "queued"
     assert _job(old_id)["status"] == "failed"  # the old job stays as it was
+    restart = audited("segment_log_job_restart", object_key="S1")
+    assert (restart.user_id, restart.changes) == (admin_user.pk, {})
+    assert restart.details == {
+        "failed_job": old_id,
+        "job": str(new.id),
+        "follow_up": True,
+        "follow_up_outcome": "failed",
+        "deliver": False,
+    }
     run_worker(monkeypatch)
     assert _job(str(new.id))["status"] == "done"
     logged = LoggedSegment.objects.get()
@@ -137,6 +148,7 @@ def test_restart_queues_the_same_log_again_and_logs_once(
         "Segment S1 no longer exists (it may have been logged): there is nothing to start again."
     )
     assert LoggedSegment.objects.count() == 1
+    assert AuditEntry.objects.filter(operation="segment_log_job_restart").count() == 1
 
 
 def test_only_a_failed_job_is_restarted(world: Any, s1: Segment, monkeypatch: Any) -> None:
