@@ -9,6 +9,7 @@ see a running worker (`worker_alive()`), and removes it when stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from types import SimpleNamespace
 from typing import Any
@@ -162,9 +163,34 @@ def _in_line_batches(make: Any, *, ahead: bool) -> Any:
     return Batches(make, ahead=False)
 
 
+class OneRequestAtATime:
+    """The live server's WSGI application, holding `lock` while it serves a request (and until
+    the response is closed): a request and a worker round never use the shared connection at
+    the same time. (Django's connection keeps its transaction state, `in_atomic_block` and
+    the savepoints, in the object itself, so two threads in it at once can commit or roll
+    back each other's work.) The response is read inside the lock; the tests serve no
+    stream."""
+
+    def __init__(self, application: Any, lock: threading.Lock) -> None:
+        self.application = application
+        self.lock = lock
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+
 class ThreadWorker:
     """The worker loop in a thread: `start()`, then `stop()` (which re-raises what the thread
-    raised), and `release()` at the end of the test. Each round writes the heartbeat and runs every ready task (db_worker --batch)."""
+    raised), and `release()` at the end of the test. Each round writes the heartbeat and runs
+    every ready task (db_worker --batch); with a shared connection, it holds the lock that the
+    live server holds for each request (`OneRequestAtATime`)."""
 
     def __init__(self, live_server: Any, monkeypatch: Any) -> None:
         self.live_server = live_server
@@ -174,7 +200,9 @@ class ThreadWorker:
         self.rounds = 0
         self.thread: threading.Thread | None = None
         self.shared: dict[str, Any] = {}
+        self.lock = threading.Lock()
         self._added: Any = None
+        self._application: Any = None
         self._share()
 
     def _share(self) -> None:
@@ -200,6 +228,9 @@ class ThreadWorker:
         self.monkeypatch.setattr(sending, "Batches", _in_line_batches)
         self.shared = {"default": connection}
         self._added = connection
+        server = self.live_server.thread.httpd
+        self._application = server.get_app()
+        server.set_app(OneRequestAtATime(self._application, self.lock))
 
     def start(self) -> ThreadWorker:
         self.thread = threading.Thread(
@@ -218,17 +249,18 @@ class ThreadWorker:
             connections[alias] = connection
         try:
             while not self.stopping.is_set():
-                heartbeat(WORKER_ID)
-                Worker(
-                    queue_names=["default"],
-                    interval=0,
-                    batch=True,
-                    backend_name="default",
-                    startup_delay=False,
-                    max_tasks=None,
-                    worker_id=WORKER_ID,
-                    excluded_queue_names=[],
-                ).run()
+                with self.lock if self._application is not None else contextlib.nullcontext():
+                    heartbeat(WORKER_ID)
+                    Worker(
+                        queue_names=["default"],
+                        interval=0,
+                        batch=True,
+                        backend_name="default",
+                        startup_delay=False,
+                        max_tasks=None,
+                        worker_id=WORKER_ID,
+                        excluded_queue_names=[],
+                    ).run()
                 self.rounds += 1
                 self.stopping.wait(0.2)
         except BaseException as error:  # reported by stop()
@@ -236,6 +268,29 @@ class ThreadWorker:
         finally:
             if not shared:
                 connections.close_all()
+
+    def state(self) -> str:
+        """What the worker and the queue hold now: for the message of a wait that timed out."""
+        from django_tasks_db.models import DBTaskResult
+
+        from rapport.delivery.models import OutboxMessage
+
+        messages = list(
+            OutboxMessage.objects.order_by("pk").values_list(
+                "state", "attempts", "next_attempt_at", "claimed_by", "error"
+            )
+        )
+        tasks = [
+            (*row, traceback[-600:])
+            for *row, traceback in DBTaskResult.objects.order_by("enqueued_at").values_list(
+                "task_path", "status", "run_after", "worker_ids", "traceback"
+            )
+        ]
+        alive = self.thread is not None and self.thread.is_alive()
+        return (
+            f"worker: {self.rounds} round(s), thread alive: {alive}, error: {self.error!r}\n"
+            f"outbox messages: {messages}\ntask results: {tasks}"
+        )
 
     def stop(self) -> None:
         """Stop the thread (once) and take its heartbeat away; re-raise what it raised."""
@@ -256,4 +311,6 @@ class ThreadWorker:
         that served this test may still close it when the browser's connection ends."""
         if self._added is not None:
             self.live_server.thread.connections_override.pop("default", None)
+            self.live_server.thread.httpd.set_app(self._application)
             self._added = None
+            self._application = None

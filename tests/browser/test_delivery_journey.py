@@ -255,9 +255,12 @@ def watch_delivery(
     expect(panel.get_by_test_id("delivery-no-worker")).to_be_visible()
     screenshot(page, f"{label}-queued")
     worker.start()
-    expect(panel.get_by_test_id("delivery-progress")).to_have_attribute(
-        "aria-valuenow", "3", timeout=30_000
-    )
+    try:
+        expect(panel.get_by_test_id("delivery-progress")).to_have_attribute(
+            "aria-valuenow", "3", timeout=30_000
+        )
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{worker.state()}") from error
     expect(panel).to_have_attribute("data-finished", "true")
     expect(panel.get_by_test_id("delivery-sent")).to_have_text(words["all_sent"])
     expect(panel.get_by_test_id("delivery-no-worker")).to_have_count(0)
