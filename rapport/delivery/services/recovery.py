@@ -12,13 +12,21 @@ seconds; a worker is dead when its heartbeat is older than settings.RAPPORT_WORK
 
 A claim by a worker that never wrote a heartbeat (plain `db_worker`) is recovered when its lease
 has expired.
+
+A stale heartbeat proves a death only when the recovering worker's own beats were not held up
+in the meantime (`OwnHeartbeat`): on SQLite a long write (a segment log of tens of thousands of
+lines, in one transaction) holds every other writer, so every worker's heartbeat stops at once,
+the living ones' too.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import socket
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +49,41 @@ def heartbeat(worker_id: str) -> None:
         worker_id=worker_id,
         defaults={"beat_at": timezone.now(), "pid": os.getpid(), "host": socket.gethostname()},
     )
+
+
+class OwnHeartbeat:
+    """A worker's own heartbeat, and whether it may judge the others by theirs.
+
+    A beat is held up when its write fails or takes longer than a third of
+    RAPPORT_WORKER_DEAD_AFTER (it waited for a lock). Whatever held it up may have held up the
+    others' beats as well, so the worker judges nobody dead until its own beats have gone
+    through promptly for RAPPORT_WORKER_DEAD_AFTER seconds. A worker that starts has seen
+    nothing held up: it judges at once (recovery after a crash)."""
+
+    def __init__(self, worker_id: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.worker_id = worker_id
+        self.clock = clock
+        self.prompt_since = -math.inf
+
+    def beat(self) -> None:
+        """Write the heartbeat; a write that fails is re-raised after it was noted."""
+        started = self.clock()
+        try:
+            heartbeat(self.worker_id)
+        except Exception:
+            self.prompt_since = math.inf  # nothing went through: not prompt until a beat is
+            raise
+        finished = self.clock()
+        if self.prompt_since == math.inf or finished - started > _dead_after() / 3:
+            self.prompt_since = finished
+
+    def judges_others(self) -> bool:
+        """Whether a stale heartbeat of another worker proves that it stopped."""
+        return self.clock() - self.prompt_since >= _dead_after()
+
+
+def _dead_after() -> float:
+    return float(settings.RAPPORT_WORKER_DEAD_AFTER)
 
 
 def heartbeat_end(worker_id: str) -> None:
@@ -147,11 +190,15 @@ def _requeue_tasks(tasks: Any) -> int:
     return count
 
 
-def delivery_recover(*, worker_id: str = "") -> dict[str, int]:
+def delivery_recover(*, worker_id: str = "", judge_others: bool = True) -> dict[str, int]:
     """Recover what dead workers left (see the module); returns what was done. `worker_id`:
-    the worker that recovers (alive, whatever its heartbeat says)."""
+    the worker that recovers (alive, whatever its heartbeat says). `judge_others` False (its
+    own heartbeat was held up lately, `OwnHeartbeat`): no worker counts as dead; expired
+    leases are still recovered."""
     now = timezone.now()
     alive, dead = _workers(now)
+    if not judge_others:
+        alive, dead = alive | dead, set()
     if worker_id:
         alive.add(worker_id)
         dead.discard(worker_id)

@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -61,3 +62,57 @@ def test_a_dead_worker_s_segment_log_is_failed_saying_so(admin_user: Any, settin
     # nothing more to do, and no log is queued again by recovery
     assert delivery_recover() == {"requeued": 0, "confirmed": 0, "tasks_failed": 0, "enqueued": 0}
     assert DBTaskResult.objects.count() == 3
+
+
+class Clock:
+    """A monotonic clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_worker_whose_own_heartbeat_was_held_up_judges_nobody_dead_until_it_beats_promptly(
+    admin_user: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a long segment log holds the write lock, so no worker's heartbeat is written
+    for a while. The monitor of another worker sees its own beat wait 25 s; the running log's
+    heartbeat is 60 s old, but its job stays running until this monitor's beats have gone
+    through promptly for RAPPORT_WORKER_DEAD_AFTER (30 s). A failed write counts as held up
+    too. Then a heartbeat that is still stale does prove a death."""
+    from rapport.delivery.management.commands.worker import Monitor
+    from rapport.delivery.services import recovery
+
+    settings.RAPPORT_WORKER_DEAD_AFTER = 30
+    heartbeat("logging")
+    WorkerHeartbeat.objects.filter(worker_id="logging").update(
+        beat_at=timezone.now() - datetime.timedelta(seconds=60)
+    )
+    running = _log_job(admin_user, "S1", TaskResultStatus.RUNNING, "logging")
+    clock = Clock()
+    waits = {"seconds": 25.0, "fails": False}
+    write = recovery.heartbeat
+
+    def slow_heartbeat(worker_id: str) -> None:
+        clock.now += waits["seconds"]
+        if waits["fails"]:
+            raise OperationalError("database is locked")
+        write(worker_id)
+
+    monkeypatch.setattr(recovery, "heartbeat", slow_heartbeat)
+    monitor = Monitor("monitor", recover_every=2, own=recovery.OwnHeartbeat("monitor", clock))
+
+    def beat(seconds: float, *, fails: bool = False) -> str:
+        clock.now += 2
+        waits.update(seconds=seconds, fails=fails)
+        monitor.beat_and_recover(recover=True)
+        return str(DBTaskResult.objects.get(pk=running).status)
+
+    assert beat(25) == "RUNNING"  # held up
+    assert [beat(0.1) for _ in range(14)] == ["RUNNING"] * 14  # 14 × 2.1 s = 29.4 s prompt
+    assert beat(0.1, fails=True) == "RUNNING"  # at 31.5 s, a write that fails
+    assert [beat(0.1) for _ in range(15)] == ["RUNNING"] * 15  # prompt again, for 29.4 s
+    assert beat(0.1) == "FAILED"  # 31.5 s of prompt beats, and "logging" is still stale
+    assert DBTaskResult.objects.get(pk=running).exception_class_path == WORKER_STOPPED

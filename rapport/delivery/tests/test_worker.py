@@ -111,7 +111,7 @@ def test_worker_command_beats_recovers_and_runs_tasks(
     )
     beats: list[str] = []
     monkeypatch.setattr(
-        "rapport.delivery.management.commands.worker.heartbeat", lambda worker: beats.append(worker)
+        "rapport.delivery.services.recovery.heartbeat", lambda worker: beats.append(worker)
     )
     nos = log_entries(world, 3)
     delivery_requested(actor=world.user, entry_nos=nos)  # its task is not queued (no commit)

@@ -18,7 +18,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from rapport.core.acting import Source, acting_as
-from rapport.delivery.services.recovery import delivery_recover, heartbeat, heartbeat_end
+from rapport.delivery.services.recovery import OwnHeartbeat, delivery_recover, heartbeat_end
 
 logger = logging.getLogger("rapport.delivery.worker")
 
@@ -34,17 +34,20 @@ def heartbeat_every() -> float:
 class Monitor(threading.Thread):
     """Writes the worker's heartbeat and runs recovery until stopped."""
 
-    def __init__(self, worker_id: str, recover_every: float) -> None:
+    def __init__(self, worker_id: str, recover_every: float, own: OwnHeartbeat | None = None):
         super().__init__(name=f"rapport-worker-monitor-{worker_id}", daemon=True)
         self.worker_id = worker_id
         self.recover_every = recover_every
+        self.own = own or OwnHeartbeat(worker_id)
         self.stopping = threading.Event()
 
     def beat_and_recover(self, *, recover: bool) -> None:
         try:
-            heartbeat(self.worker_id)
+            self.own.beat()
             if recover:
-                done = delivery_recover(worker_id=self.worker_id)
+                done = delivery_recover(
+                    worker_id=self.worker_id, judge_others=self.own.judges_others()
+                )
                 if any(done.values()):
                     logger.info("Delivery recovery: %s", done)
         except Exception:  # a locked or lost database: try again next time
