@@ -57,13 +57,15 @@ class OwnHeartbeat:
     A beat is held up when its write fails or takes longer than a third of
     RAPPORT_WORKER_DEAD_AFTER (it waited for a lock). Whatever held it up may have held up the
     others' beats as well, so the worker judges nobody dead until its own beats have gone
-    through promptly for RAPPORT_WORKER_DEAD_AFTER seconds. A worker that starts has seen
-    nothing held up: it judges at once (recovery after a crash)."""
+    through promptly for RAPPORT_WORKER_DEAD_AFTER seconds. A worker that starts has not seen
+    what came before it (it may start while a long write holds everybody): it too waits that
+    long, so a crashed worker's leftovers are recovered RAPPORT_WORKER_DEAD_AFTER seconds after
+    another worker starts, not at once."""
 
     def __init__(self, worker_id: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.worker_id = worker_id
         self.clock = clock
-        self.prompt_since = -math.inf
+        self.prompt_since = math.inf  # not prompt until a beat is
 
     def beat(self) -> None:
         """Write the heartbeat; a write that fails is re-raised after it was noted."""

@@ -78,10 +78,11 @@ def test_a_worker_whose_own_heartbeat_was_held_up_judges_nobody_dead_until_it_be
     admin_user: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite: a long segment log holds the write lock, so no worker's heartbeat is written
-    for a while. The monitor of another worker sees its own beat wait 25 s; the running log's
-    heartbeat is 60 s old, but its job stays running until this monitor's beats have gone
-    through promptly for RAPPORT_WORKER_DEAD_AFTER (30 s). A failed write counts as held up
-    too. Then a heartbeat that is still stale does prove a death."""
+    for a while. Another worker starts (it has not seen what came before), then sees its own
+    beat wait 25 s; the running log's heartbeat is 60 s old, but its job stays running until
+    this monitor's beats have gone through promptly for RAPPORT_WORKER_DEAD_AFTER (30 s). A
+    failed write counts as held up too. Then a heartbeat that is still stale does prove a
+    death."""
     from rapport.delivery.management.commands.worker import Monitor
     from rapport.delivery.services import recovery
 
@@ -110,6 +111,7 @@ def test_a_worker_whose_own_heartbeat_was_held_up_judges_nobody_dead_until_it_be
         monitor.beat_and_recover(recover=True)
         return str(DBTaskResult.objects.get(pk=running).status)
 
+    assert beat(0.1) == "RUNNING"  # a worker that starts does not judge at once
     assert beat(25) == "RUNNING"  # held up
     assert [beat(0.1) for _ in range(14)] == ["RUNNING"] * 14  # 14 × 2.1 s = 29.4 s prompt
     assert beat(0.1, fails=True) == "RUNNING"  # at 31.5 s, a write that fails
