@@ -195,8 +195,9 @@ def _requeue_tasks(tasks: Any) -> int:
 def delivery_recover(*, worker_id: str = "", judge_others: bool = True) -> dict[str, int]:
     """Recover what dead workers left (see the module); returns what was done. `worker_id`:
     the worker that recovers (alive, whatever its heartbeat says). `judge_others` False (its
-    own heartbeat was held up lately, `OwnHeartbeat`): no worker counts as dead; expired
-    leases are still recovered."""
+    own heartbeat was held up lately, `OwnHeartbeat`): every worker with a heartbeat counts as
+    alive, so nothing of theirs is taken; the expired claims of a worker without one (plain
+    `db_worker`) and deliveries without a task are still seen to."""
     now = timezone.now()
     alive, dead = _workers(now)
     if not judge_others:
