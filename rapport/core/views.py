@@ -141,11 +141,16 @@ class ObjectListView(generic.ListView):
         return self.default_sort
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Any, Any, Any, bool]:
-        """The requested page; a page number that is not one shows the first page and one past
-        the end the last (a link kept from a longer list still opens), "last" the last."""
+        """The requested page; a page number that is not one, or is below 1, shows the first
+        page and one past the end the last (a link kept from a longer list still opens),
+        "last" the last."""
         paginator = self.get_paginator(queryset, page_size)
-        requested = self.request.GET.get(self.page_kwarg)
-        page = paginator.get_page(paginator.num_pages if requested == "last" else requested)
+        requested: Any = self.request.GET.get(self.page_kwarg)
+        if requested == "last":
+            requested = paginator.num_pages
+        elif requested and requested.strip().lstrip("-").isdecimal() and int(requested) < 1:
+            requested = 1
+        page = paginator.get_page(requested)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
