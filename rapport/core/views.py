@@ -7,6 +7,7 @@ function and show a refused operation (DomainError) next to the field it names.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,19 @@ class CapabilityRequiredMixin:
         if not permissions.user_can(request.user, self.write_capability):
             raise PermissionDenied(_("Your role does not allow this change."))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def requested_page(paginator: Any, requested: str | None) -> Any:
+    """The page `?page=` asks for, never an error: a value that is not a number, or a number
+    below 1, gives the first page; one past the end the last (a link kept from a longer list
+    still opens); "last" the last."""
+    number: Any = requested
+    if requested == "last":
+        number = paginator.num_pages
+    else:
+        with contextlib.suppress(TypeError, ValueError):  # get_page shows the first page
+            number = max(int(str(requested)), 1)
+    return paginator.get_page(number)
 
 
 class ObjectListView(generic.ListView):
@@ -141,16 +155,9 @@ class ObjectListView(generic.ListView):
         return self.default_sort
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Any, Any, Any, bool]:
-        """The requested page; a page number that is not one, or is below 1, shows the first
-        page and one past the end the last (a link kept from a longer list still opens),
-        "last" the last."""
+        """The requested page (`requested_page`)."""
         paginator = self.get_paginator(queryset, page_size)
-        requested: Any = self.request.GET.get(self.page_kwarg)
-        if requested == "last":
-            requested = paginator.num_pages
-        elif requested and requested.strip().lstrip("-").isdecimal() and int(requested) < 1:
-            requested = 1
-        page = paginator.get_page(requested)
+        page = requested_page(paginator, self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from rapport.core.views import (
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
+    requested_page,
 )
 from rapport.interactions import services
 from rapport.interactions.filtersets import MAX_ENTRY_NO
@@ -265,7 +266,7 @@ class CampaignEntryDetailView(ObjectDetailView):
         )
         context.update(
             title=_("Campaign entry %(no)s") % {"no": entry.entry_no},
-            interactions=paginator.get_page(self.request.GET.get("page")),
+            interactions=requested_page(paginator, self.request.GET.get("page")),
             list_url=with_query(
                 reverse("interactions:campaign-entry-list"), {"campaign_no": entry.campaign.no}
             ),

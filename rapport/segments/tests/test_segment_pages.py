@@ -31,6 +31,23 @@ def test_list_and_card_show_lines_and_totals(world: Any, make_segment: Any, mila
     assert "Anna" in html and "Carla" in html
 
 
+def test_the_card_s_line_pages_answer_any_page_number(
+    world: Any, make_segment: Any, mila: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines' pages follow the list pages' rule (core.views.requested_page): not a number
+    or below 1 → the first page, past the end or "last" → the last; never an error."""
+    from rapport.segments.views import segments as segment_views
+
+    monkeypatch.setattr(segment_views, "LINES_PER_PAGE", 1)
+    add_all(make_segment("S1", template=world.call), "P1", "P3")
+    url = reverse("segments:segment-detail", args=["S1"])
+    for page, number in (("x", 1), ("0", 1), ("-2", 1), ("--1", 1), ("2", 2), ("9", 2)):
+        response = mila.get(url, {"page": page})
+        assert response.status_code == 200, page
+        assert response.context["lines"].number == number, page
+    assert mila.get(url, {"page": "last"}).context["lines"].number == 2
+
+
 def test_create_page_makes_a_segment_from_a_template(world: Any, mila: Any) -> None:
     response = mila.post(
         reverse("segments:segment-create"),

@@ -32,6 +32,7 @@ from rapport.core.views import (
     ServiceActionView,
     ServiceFormView,
     add_domain_error,
+    requested_page,
 )
 from rapport.interactions.choices import Evaluation
 from rapport.segments import services
@@ -355,7 +356,7 @@ class LoggedSegmentDetailView(ObjectDetailView):
         paginator = Paginator(services.logged_segment_interactions(logged), INTERACTIONS_PER_PAGE)
         context.update(
             title=_("Logged segment %(no)s") % {"no": logged.entry_no},
-            interactions=paginator.get_page(self.request.GET.get("page")),
+            interactions=requested_page(paginator, self.request.GET.get("page")),
             follow_up_url=_segment_url(logged.follow_up_segment_no),
             campaign_entries=list(
                 CampaignEntry.objects.filter(register_no=logged.entry_no)

@@ -27,6 +27,7 @@ from rapport.core.views import (
     add_domain_error,
     delete_action,
     edit_action,
+    requested_page,
 )
 from rapport.segments import selectors, services
 from rapport.segments.forms import SegmentForm
@@ -144,7 +145,7 @@ class SegmentDetailView(ObjectDetailView):
         segment = self.object
         paginator = Paginator(selectors.segment_line_rows(segment), LINES_PER_PAGE)
         paginator.count = segment.no_of_lines  # the header's total: no COUNT over the lines
-        page = paginator.get_page(self.request.GET.get("page"))
+        page = requested_page(paginator, self.request.GET.get("page"))
         can_write = permissions.user_can(self.request.user, WRITE)
         context.update(
             lines=page,
